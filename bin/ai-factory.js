@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of `npx ai-factory`: runs the TypeScript CLI through tsx's CommonJS loader, so the
+// repository needs no build step.
+"use strict";
+require("tsx/cjs");
+const { runCli } = require("../cli/main.ts");
+process.exitCode = runCli(process.argv.slice(2));

@@ -1,0 +1,54 @@
+/**
+ * Synthesis: validate every selected environment first, then build one stack per environment
+ * and write `cdktf.out`. Used by main.ts (`npx cdktf synth`, `npm run synth`).
+ */
+import { App } from "cdktf";
+import { UsageError } from "../config/errors";
+import { findEnvironmentFiles, loadEnvironmentFiles } from "../config/loader";
+import type { ResolvedEnvironment } from "../config/resolve";
+import { AiFactoryStack } from "../stacks/ai-factory-stack";
+import { Io, processIo, withExitCode } from "./output";
+
+/** Directory of the example environments and of every environment `cdktf synth` builds. */
+export const ENVIRONMENTS_DIR = "environments";
+
+/** The environment files to synthesize: all of environments/, or those named in ENVIRONMENTS. */
+export function selectEnvironmentFiles(filter: string | undefined, dir = ENVIRONMENTS_DIR): string[] {
+  const files = findEnvironmentFiles(dir);
+  if (files.length === 0) throw new UsageError(`no environment files (*.yaml) in ${dir}/`);
+  if (!filter || filter.trim() === "") return files;
+  const stem = (f: string) => f.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+  const known = files.map(stem);
+  const wanted = filter.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length > 0) {
+    throw new UsageError(`ENVIRONMENTS names unknown environment(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  }
+  return files.filter((f) => wanted.includes(stem(f)));
+}
+
+/** Builds the stacks of `envs` in `app` (no I/O; `app.synth()` writes). */
+export function buildApp(app: App, envs: readonly ResolvedEnvironment[]): AiFactoryStack[] {
+  return envs.map((env) => new AiFactoryStack(app, env.config.name, { env }));
+}
+
+export interface SynthOptions {
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly io?: Io;
+}
+
+/** Validates and synthesizes; returns the exit code. */
+export function runSynth(options: SynthOptions): number {
+  const io = options.io ?? processIo;
+  return withExitCode(io, () => {
+    const files = selectEnvironmentFiles(options.env.ENVIRONMENTS);
+    const envs = loadEnvironmentFiles(files);
+    // Only now, with every environment valid, is anything written.
+    const app = new App();
+    buildApp(app, envs);
+    app.synth();
+    io.err(`synthesized ${envs.map((e) => e.config.name).join(", ")} into ${app.outdir}`);
+    return 0;
+  });
+}

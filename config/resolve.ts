@@ -1,0 +1,219 @@
+/**
+ * Checks beyond the schema, and resolution of catalog references: turns a parsed environment
+ * into a `ResolvedEnvironment` whose pools carry their server, GPU and MIG profile, or reports
+ * every problem found (a file is checked whole, not up to its first mistake).
+ */
+import { findGpu, findServer, gpuIds, serverIds } from "../catalog";
+import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
+import { DocPath, Problem, oneOf, show } from "./errors";
+import type { Environment, GpuSharing, NodePool } from "./schema";
+
+/** A node pool with its catalog references resolved. */
+export interface ResolvedNodePool {
+  readonly name: string;
+  readonly nodes: readonly string[];
+  /** The server of every node, after inline overrides. */
+  readonly server: ServerSpec;
+  readonly gpu: GpuSpec;
+  readonly sharing: GpuSharing;
+  /** The MIG profile when `sharing.mode` is `mig`. */
+  readonly migProfile?: MigProfile;
+  readonly taint: NodePool["taint"];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** An environment file, validated, with defaults applied and references resolved. */
+export interface ResolvedEnvironment {
+  /** The file it came from, relative to the working directory. */
+  readonly file: string;
+  readonly config: Environment;
+  /** Node pools sorted by name. */
+  readonly pools: readonly ResolvedNodePool[];
+}
+
+const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
+
+const INLINE_SOURCE: Source = { url: "environment file", date: "n/a", note: "defined inline in the environment file" };
+
+function resolveServer(
+  file: string,
+  path: DocPath,
+  ref: NodePool["server"],
+  problems: Problem[],
+): ServerSpec | undefined {
+  if (typeof ref === "string") {
+    const server = findServer(ref);
+    if (!server) {
+      problems.push({ file, path, message: `unknown server ${show(ref)}; known: ${serverIds().join(", ")}` });
+    }
+    return server;
+  }
+  let base: ServerSpec | undefined;
+  if (ref.id !== undefined) {
+    base = findServer(ref.id);
+    if (!base) {
+      problems.push({
+        file,
+        path: [...path, "id"],
+        message: `unknown server ${show(ref.id)}; known: ${serverIds().join(", ")}`,
+      });
+      return undefined;
+    }
+  } else {
+    const missing = (["gpu", "gpusPerServer", "priceUsd", "powerKw"] as const).filter((k) => ref[k] === undefined);
+    if (missing.length > 0) {
+      problems.push({
+        file,
+        path,
+        message: `an inline server without \`id\` needs ${missing.join(", ")}; or set \`id\` to a catalog server (${serverIds().join(", ")}) to start from`,
+      });
+      return undefined;
+    }
+  }
+  const gpu = ref.gpu ?? base!.gpu;
+  if (ref.gpu !== undefined && !findGpu(ref.gpu)) {
+    problems.push({ file, path: [...path, "gpu"], message: `unknown GPU ${show(ref.gpu)}; known: ${gpuIds().join(", ")}` });
+    return undefined;
+  }
+  const powerKw = ref.powerKw ?? base!.powerKw;
+  if (powerKw.idle > powerKw.max) {
+    problems.push({
+      file,
+      path: [...path, "powerKw"],
+      message: `idle power ${powerKw.idle} kW is above max power ${powerKw.max} kW`,
+    });
+  }
+  return {
+    id: ref.id ?? "inline",
+    name: base ? `${base.name} (overridden)` : `inline server with ${ref.gpusPerServer} × ${gpu}`,
+    gpu,
+    gpusPerServer: ref.gpusPerServer ?? base!.gpusPerServer,
+    priceUsd: ref.priceUsd ?? base!.priceUsd,
+    powerKw,
+    sources: base ? [...base.sources, INLINE_SOURCE] : [INLINE_SOURCE],
+  };
+}
+
+function resolveSharing(
+  file: string,
+  path: DocPath,
+  sharing: GpuSharing,
+  gpu: GpuSpec,
+  problems: Problem[],
+): MigProfile | undefined {
+  if (sharing.mode !== "mig") return undefined;
+  if (gpu.migProfiles.length === 0) {
+    problems.push({
+      file,
+      path: [...path, "mode"],
+      message: `${gpu.id} does not support MIG; use mode "time-slicing" or "none", or a MIG-capable GPU (${gpuIds()
+        .filter((id) => (findGpu(id)?.migProfiles.length ?? 0) > 0)
+        .join(", ")})`,
+    });
+    return undefined;
+  }
+  const profile = gpu.migProfiles.find((p) => p.name === sharing.profile);
+  if (!profile) {
+    problems.push({
+      file,
+      path: [...path, "profile"],
+      message: `unknown MIG profile ${show(sharing.profile)} for ${gpu.id}; allowed: ${oneOf(gpu.migProfiles.map((p) => p.name))}`,
+    });
+  }
+  return profile;
+}
+
+/**
+ * Runs every check that needs more than one field or the catalog, and resolves the pools.
+ * `fileStem` is the file name without `.yaml`, which must equal `name`.
+ */
+export function resolveEnvironment(
+  file: string,
+  fileStem: string,
+  env: Environment,
+): { resolved?: ResolvedEnvironment; problems: Problem[] } {
+  const problems: Problem[] = [];
+
+  if (env.name !== fileStem) {
+    problems.push({
+      file,
+      path: ["name"],
+      message: `must equal the file name ${show(fileStem)} (it names the stack), got ${show(env.name)}`,
+    });
+  }
+
+  const kubeconfig = env.cluster.kubeconfig.path;
+  if (kubeconfig.startsWith("/") || /^[A-Za-z]:[\\/]/.test(kubeconfig)) {
+    problems.push({
+      file,
+      path: ["cluster", "kubeconfig", "path"],
+      message: `must not be absolute, got ${show(kubeconfig)}; use a path under "~/" or set TF_VAR_kubeconfig_path at deploy time`,
+    });
+  }
+
+  if (env.gpuOperator.driver.version !== undefined && !env.gpuOperator.driver.managed) {
+    problems.push({
+      file,
+      path: ["gpuOperator", "driver", "version"],
+      message: "is only used when the operator manages the driver; set gpuOperator.driver.managed: true or remove the version",
+    });
+  }
+
+  const owner = new Map<string, string>();
+  const pools: ResolvedNodePool[] = [];
+  for (const name of Object.keys(env.nodePools).sort()) {
+    const pool = env.nodePools[name];
+    const base: DocPath = ["nodePools", name];
+
+    pool.nodes.forEach((node, i) => {
+      const other = owner.get(node);
+      if (other === name) {
+        problems.push({ file, path: [...base, "nodes", i], message: `node ${show(node)} is listed twice in this pool` });
+      } else if (other !== undefined) {
+        problems.push({
+          file,
+          path: [...base, "nodes", i],
+          message: `node ${show(node)} is already in pool ${show(other)}; a node belongs to one pool only`,
+        });
+      } else {
+        owner.set(node, name);
+      }
+    });
+
+    for (const key of Object.keys(pool.labels).sort()) {
+      const reserved = RESERVED_LABEL_PREFIXES.find((p) => key.startsWith(p));
+      if (reserved) {
+        problems.push({
+          file,
+          path: [...base, "labels", key],
+          message: `label keys under ${show(reserved)} are set by ai-factory and the GPU Operator; choose another prefix`,
+        });
+      }
+    }
+
+    const server = resolveServer(file, [...base, "server"], pool.server, problems);
+    const gpu = server ? findGpu(server.gpu) : undefined;
+    if (server && !gpu) {
+      problems.push({
+        file,
+        path: [...base, "server"],
+        message: `server ${show(server.id)} names GPU ${show(server.gpu)}, which is not in the catalog; known: ${gpuIds().join(", ")}`,
+      });
+    }
+    if (!server || !gpu) continue;
+    const migProfile = resolveSharing(file, [...base, "gpuSharing"], pool.gpuSharing, gpu, problems);
+    pools.push({
+      name,
+      nodes: pool.nodes,
+      server,
+      gpu,
+      sharing: pool.gpuSharing,
+      migProfile,
+      taint: pool.taint,
+      labels: pool.labels,
+    });
+  }
+
+  if (problems.length > 0) return { problems };
+  return { resolved: { file, config: env, pools }, problems };
+}

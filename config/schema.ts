@@ -1,0 +1,312 @@
+/**
+ * The environment file format (`environments/<name>.yaml`): the single source of truth.
+ * Types are inferred from these schemas; `environments/README.md` is generated from them.
+ * Objects are strict (a typo is an error); collections are maps keyed by a stable name.
+ * Cross-field and catalog checks live in `checks.ts`, which runs after this parses.
+ */
+import { z } from "zod";
+
+/** RFC 1123 label: Kubernetes namespaces, environment and pool names. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 subdomain: Kubernetes node names. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kubernetes label key: optional DNS prefix + `/` + name of at most 63 characters. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** Kubernetes label value: empty, or at most 63 alphanumerics, `-`, `_`, `.`. */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+/** A catalog id: lower-case words joined by `-` or `.`. */
+const CATALOG_ID = /^[a-z0-9][a-z0-9.-]*$/;
+
+export const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, `${what} must be at most 63 characters`)
+    .regex(DNS_LABEL, `${what} must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit`);
+
+const catalogId = (what: string) =>
+  z.string().regex(CATALOG_ID, `${what} must be a catalog id: lower-case letters, digits, "-" and "."`);
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+// ---------------------------------------------------------------------------------------------
+// cluster and backend
+
+export const ClusterSchema = z
+  .strictObject({
+    kubeconfig: z
+      .strictObject({
+        path: z
+          .string()
+          .min(1)
+          .default("~/.kube/config")
+          .describe(
+            "Kubeconfig file, read at deploy time (Terraform variable `kubeconfig_path`, overridable with TF_VAR_kubeconfig_path). Must start with `~/` or be relative to the project: absolute paths would tie the plan to one machine.",
+          ),
+        context: z
+          .string()
+          .min(1)
+          .describe("Kubeconfig context of the cluster this environment deploys to (variable `kubeconfig_context`)."),
+      })
+      .describe("How Terraform reaches the cluster."),
+  })
+  .describe("The Kubernetes cluster of this environment.");
+
+const LocalBackendSchema = z
+  .strictObject({
+    type: z.literal("local"),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("State file, relative to the project root. @default `state/<name>.tfstate`"),
+  })
+  .describe("State in a local file (the default).");
+
+const S3BackendSchema = z
+  .strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(1).describe("Bucket name."),
+    key: z.string().min(1).optional().describe("Object key. @default `ai-factory/<name>.tfstate`"),
+    region: z.string().min(1).default("us-east-1").describe("Region (any value for most S3-compatible stores)."),
+    endpoint: z
+      .string()
+      .url()
+      .optional()
+      .describe("Endpoint of an S3-compatible store (MinIO, Ceph RGW); credentials come from the usual AWS_* variables."),
+    usePathStyle: z.boolean().default(false).describe("Path-style addressing, needed by most on-prem S3 stores."),
+    encrypt: z.boolean().default(true).describe("Server-side encryption of the state object."),
+  })
+  .describe("State in an S3 or S3-compatible bucket.");
+
+const PgBackendSchema = z
+  .strictObject({
+    type: z.literal("pg"),
+    schemaName: z.string().min(1).optional().describe("Database schema. @default `ai_factory_<name>`"),
+  })
+  .describe("State in PostgreSQL; the connection string comes from PG_CONN_STR at deploy time, never from the file.");
+
+const HttpBackendSchema = z
+  .strictObject({
+    type: z.literal("http"),
+    address: z.string().url().describe("State endpoint."),
+    lockAddress: z.string().url().optional().describe("Lock endpoint."),
+    unlockAddress: z.string().url().optional().describe("Unlock endpoint."),
+  })
+  .describe("State behind an HTTP endpoint (GitLab, Terraform HTTP servers); credentials from TF_HTTP_* variables.");
+
+const ConsulBackendSchema = z
+  .strictObject({
+    type: z.literal("consul"),
+    address: z.string().min(1).describe("Consul agent, `host:port`."),
+    path: z.string().min(1).optional().describe("KV path. @default `ai-factory/<name>`"),
+    scheme: z.enum(["http", "https"]).default("https").describe("Scheme to reach the agent."),
+  })
+  .describe("State in Consul KV; the token comes from CONSUL_HTTP_TOKEN.");
+
+export const BackendSchema = z
+  .discriminatedUnion("type", [LocalBackendSchema, S3BackendSchema, PgBackendSchema, HttpBackendSchema, ConsulBackendSchema])
+  .describe("Terraform state backend.");
+
+// ---------------------------------------------------------------------------------------------
+// mirror for air-gapped sites
+
+export const MirrorSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.corp.example/mirror")
+      .describe(
+        "Registry prefix for every image: `nvcr.io/nvidia/gpu-operator` is pulled as `<registry>/nvcr.io/nvidia/gpu-operator`.",
+      ),
+    chartRepository: z
+      .string()
+      .regex(/^(https?|oci):\/\/\S+$/, "must be an https://, http:// or oci:// URL")
+      .describe("Helm repository (https://) or OCI registry (oci://) that serves every upstream chart under its usual name."),
+  })
+  .describe("Internal mirror for air-gapped sites: one setting redirects every image and chart.");
+
+// ---------------------------------------------------------------------------------------------
+// node pools
+
+export const InlineServerSchema = z
+  .strictObject({
+    id: catalogId("server.id")
+      .optional()
+      .describe("A catalog server to start from; the other fields then override its figures."),
+    gpu: catalogId("server.gpu").optional().describe("GPU catalog id."),
+    gpusPerServer: z.number().int().min(1).max(16).optional().describe("GPUs in one server."),
+    priceUsd: nonNegative.optional().describe("Purchase price of one server, USD."),
+    powerKw: z
+      .strictObject({
+        idle: nonNegative.describe("Wall power at idle, kW."),
+        max: positive.describe("Wall power at full load, kW."),
+      })
+      .optional()
+      .describe("Power of one server."),
+  })
+  .describe("A server defined inline, or a catalog server with overrides.");
+
+export const ServerRefSchema = z
+  .union([catalogId("server"), InlineServerSchema])
+  .describe("A server catalog id (e.g. `hgx-h100-8`), or an inline server.");
+
+export const GpuSharingSchema = z
+  .discriminatedUnion("mode", [
+    z.strictObject({ mode: z.literal("none") }).describe("Each pod gets whole GPUs."),
+    z
+      .strictObject({
+        mode: z.literal("time-slicing"),
+        replicasPerGpu: z
+          .number()
+          .int()
+          .min(2, "time-slicing needs at least 2 replicas per GPU (1 is the same as no sharing)")
+          .max(64)
+          .describe("How many pods share one GPU (no memory isolation between them)."),
+      })
+      .describe("GPU time-slicing through the device plugin."),
+    z
+      .strictObject({
+        mode: z.literal("mig"),
+        profile: z.string().min(1).describe("MIG profile every GPU of the pool is split into, e.g. `3g.40gb`."),
+      })
+      .describe("Multi-Instance GPU: hardware-isolated slices."),
+  ])
+  .default({ mode: "none" })
+  .describe("How the pool's GPUs are shared between pods.");
+
+export const TaintSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      key: z.string().regex(LABEL_KEY, "must be a Kubernetes label key").describe("Taint key."),
+      value: z.string().regex(LABEL_VALUE, "must be a Kubernetes label value").describe("Taint value."),
+      effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).describe("Taint effect."),
+    }),
+  ])
+  .default({ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" })
+  .describe("Taint on every node of the pool so only GPU workloads land there; `false` for none.");
+
+export const NodePoolSchema = z
+  .strictObject({
+    nodes: z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(DNS_SUBDOMAIN, "must be a Kubernetes node name (lower-case RFC 1123 subdomain)"),
+      )
+      .min(1, "a node pool needs at least one node")
+      .describe("Names of the existing Kubernetes nodes in the pool; one server each."),
+    server: ServerRefSchema,
+    gpuSharing: GpuSharingSchema,
+    taint: TaintSchema,
+    labels: z
+      .record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().regex(LABEL_VALUE, "must be a Kubernetes label value"))
+      .default({})
+      .describe("Extra labels on every node of the pool (keys under `ai-factory.io/` and `nvidia.com/` are reserved)."),
+  })
+  .describe("A named set of existing GPU nodes of one server type.");
+
+// ---------------------------------------------------------------------------------------------
+// GPU Operator
+
+/** The GPU Operator chart we test against: NVIDIA's repository, pinned. */
+export const GPU_OPERATOR_CHART = {
+  repository: "https://helm.ngc.nvidia.com/nvidia",
+  chart: "gpu-operator",
+  version: "v25.10.1",
+} as const;
+
+export const GpuOperatorSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Install the NVIDIA GPU Operator (off when the cluster already runs it)."),
+    version: z
+      .string()
+      .regex(/^v?\d+\.\d+\.\d+$/, "must be a pinned chart version such as v25.10.1 (never a range or `latest`)")
+      .default(GPU_OPERATOR_CHART.version)
+      .describe("GPU Operator chart version (repository https://helm.ngc.nvidia.com/nvidia)."),
+    driver: z
+      .strictObject({
+        managed: z
+          .boolean()
+          .default(false)
+          .describe("Let the operator install the NVIDIA driver as a container; `false` when hosts have it preinstalled."),
+        version: z
+          .string()
+          .regex(/^\d+\.\d+(\.\d+)?$/, "must be a driver version such as 580.105.08")
+          .optional()
+          .describe("Driver version when managed. @default - the chart's default driver"),
+      })
+      .default({ managed: false })
+      .describe("The NVIDIA kernel driver."),
+    migStrategy: z
+      .enum(["single", "mixed"])
+      .default("single")
+      .describe(
+        "How MIG slices are advertised: `single` as `nvidia.com/gpu` (every node homogeneous), `mixed` as `nvidia.com/mig-<profile>`.",
+      ),
+    dcgmExporter: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("Run the DCGM exporter for GPU metrics."),
+        serviceMonitor: z
+          .boolean()
+          .default(true)
+          .describe("Create a Prometheus Operator ServiceMonitor for it (needs the monitoring.coreos.com CRDs)."),
+      })
+      .default({ enabled: true, serviceMonitor: true })
+      .describe("GPU telemetry."),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(900)
+      .describe("How long `helm_release` waits for the operator to become ready."),
+  })
+  .default({
+    enabled: true,
+    version: GPU_OPERATOR_CHART.version,
+    driver: { managed: false },
+    migStrategy: "single",
+    dcgmExporter: { enabled: true, serviceMonitor: true },
+    timeoutSeconds: 900,
+  })
+  .describe("The NVIDIA GPU Operator: device plugin, GPU feature discovery, MIG manager, DCGM exporter.");
+
+// ---------------------------------------------------------------------------------------------
+// the environment
+
+export const NamespacesSchema = z
+  .strictObject({
+    gpuOperator: dnsLabel("namespace").default("gpu-operator").describe("Namespace of the GPU Operator (Pod Security `privileged`)."),
+    models: dnsLabel("namespace").default("ai-models").describe("Namespace of model servers and the model store (Pod Security `restricted`)."),
+  })
+  .default({ gpuOperator: "gpu-operator", models: "ai-models" })
+  .describe("Namespaces the stack creates.");
+
+export const EnvironmentSchema = z
+  .strictObject({
+    name: dnsLabel("name").describe("Environment name; must equal the file name without `.yaml`. It names the cdktf stack."),
+    description: z.string().min(1).describe("What this environment is for, shown in plans and cost reports."),
+    cluster: ClusterSchema,
+    backend: BackendSchema.default({ type: "local" }),
+    mirror: MirrorSchema.optional(),
+    namespaces: NamespacesSchema,
+    nodePools: z
+      .record(dnsLabel("node pool name"), NodePoolSchema)
+      .refine((pools) => Object.keys(pools).length > 0, "an environment needs at least one node pool")
+      .describe("GPU node pools, keyed by pool name."),
+    gpuOperator: GpuOperatorSchema,
+  })
+  .describe("One environment: one cluster, one cdktf stack.");
+
+/** An environment file as written (defaults not yet applied). */
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+/** An environment file with defaults applied. */
+export type Environment = z.infer<typeof EnvironmentSchema>;
+export type NodePool = z.infer<typeof NodePoolSchema>;
+export type GpuSharing = z.infer<typeof GpuSharingSchema>;
+export type Backend = z.infer<typeof BackendSchema>;
+export type Mirror = z.infer<typeof MirrorSchema>;
+export type GpuOperatorConfig = z.infer<typeof GpuOperatorSchema>;
+export type InlineServer = z.infer<typeof InlineServerSchema>;

@@ -1,0 +1,169 @@
+/**
+ * The one formatter for zod issues: turns each into a `Problem` that says what was found at the
+ * path and what is allowed there, in the house style (`<file>: <path>: <what>, got X; allowed Y`).
+ */
+import type { z } from "zod";
+import { DocPath, Problem, oneOf, show } from "./errors";
+
+type AnySchema = z.core.$ZodType;
+
+/** The value at `path` in a parsed document, or undefined. */
+export function valueAt(doc: unknown, path: DocPath): unknown {
+  let cur: unknown = doc;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Unwraps optional/default/nullable/pipe wrappers. */
+function unwrap(schema: AnySchema): AnySchema {
+  let cur = schema;
+  for (;;) {
+    const def = cur._zod.def as unknown as { type: string; innerType?: AnySchema; in?: AnySchema };
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) {
+      cur = def.innerType;
+    } else if (def.type === "pipe" && def.in) {
+      cur = def.in;
+    } else {
+      return cur;
+    }
+  }
+}
+
+/** Picks the member of a union that the data is meant to be (by discriminator, or by shape). */
+function unionMember(schema: AnySchema, data: unknown): AnySchema | undefined {
+  const def = schema._zod.def as unknown as { options: AnySchema[]; discriminator?: string };
+  if (def.discriminator && data && typeof data === "object") {
+    const tag = (data as Record<string, unknown>)[def.discriminator];
+    return def.options.find((o) => {
+      const shape = (unwrap(o)._zod.def as unknown as { shape?: Record<string, AnySchema> }).shape;
+      const lit = shape?.[def.discriminator!];
+      const values = lit ? ((lit._zod.def as unknown as { values?: unknown[] }).values ?? []) : [];
+      return values.includes(tag);
+    });
+  }
+  if (data && typeof data === "object") {
+    return def.options.find((o) => (unwrap(o)._zod.def as unknown as { type: string }).type === "object");
+  }
+  return undefined;
+}
+
+/** The schema that governs `path`, following the data through unions; undefined if unknown. */
+export function schemaAt(root: AnySchema, path: DocPath, doc: unknown): AnySchema | undefined {
+  let cur: AnySchema | undefined = unwrap(root);
+  let data: unknown = doc;
+  for (const part of path) {
+    if (!cur) return undefined;
+    let def = cur._zod.def as unknown as { type: string };
+    if (def.type === "union") {
+      cur = unionMember(cur, data);
+      if (!cur) return undefined;
+      cur = unwrap(cur);
+      def = cur._zod.def as unknown as { type: string };
+    }
+    const d = def as unknown as { shape?: Record<string, AnySchema>; valueType?: AnySchema; element?: AnySchema };
+    if (def.type === "object" && d.shape) cur = d.shape[String(part)];
+    else if (def.type === "record") cur = d.valueType;
+    else if (def.type === "array") cur = d.element;
+    else return undefined;
+    if (cur) cur = unwrap(cur);
+    data = data && typeof data === "object" ? (data as Record<string | number, unknown>)[part] : undefined;
+  }
+  if (cur && (cur._zod.def as unknown as { type: string }).type === "union") {
+    const member = unionMember(cur, data);
+    if (member) return unwrap(member);
+  }
+  return cur;
+}
+
+/** Keys an object schema allows, sorted. */
+function allowedKeys(schema: AnySchema | undefined): string[] {
+  if (!schema) return [];
+  const def = schema._zod.def as unknown as { type: string; shape?: Record<string, unknown> };
+  return def.type === "object" && def.shape ? Object.keys(def.shape).sort() : [];
+}
+
+/** What a union accepts, from the descriptions of its members. */
+function describeUnion(schema: AnySchema | undefined): string | undefined {
+  if (!schema) return undefined;
+  const def = schema._zod.def as unknown as { type: string; options?: AnySchema[]; discriminator?: string };
+  if (def.type !== "union" || !def.options) return undefined;
+  if (def.discriminator) {
+    const tags = def.options.flatMap((o) => {
+      const shape = (unwrap(o)._zod.def as unknown as { shape?: Record<string, AnySchema> }).shape;
+      const lit = shape?.[def.discriminator!];
+      return lit ? ((lit._zod.def as unknown as { values?: unknown[] }).values ?? []).map(String) : [];
+    });
+    return `an object whose "${def.discriminator}" is ${oneOf(tags)}`;
+  }
+  const parts = def.options.map((o) => {
+    const inner = unwrap(o);
+    const t = (inner._zod.def as unknown as { type: string; values?: unknown[] }).type;
+    if (t === "literal") return `\`${JSON.stringify((inner._zod.def as unknown as { values: unknown[] }).values[0])}\``;
+    return t === "object" ? "a mapping" : `a ${t}`;
+  });
+  return parts.join(" or ");
+}
+
+/** Converts zod issues into problems for `file`, quoting what was found at each path. */
+export function zodIssuesToProblems(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  root: AnySchema,
+  doc: unknown,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const got = valueAt(doc, path);
+    let message: string;
+    switch (issue.code) {
+      case "unrecognized_keys": {
+        const keys = issue.keys;
+        const allowed = allowedKeys(schemaAt(root, path, doc));
+        for (const key of keys) {
+          problems.push({
+            file,
+            path: [...path, key],
+            message: `unknown key ${show(key)}; allowed keys: ${allowed.join(", ")}`,
+          });
+        }
+        continue;
+      }
+      case "invalid_type":
+        message =
+          got === undefined
+            ? `is required (${issue.expected})`
+            : `expected ${issue.expected}, got ${show(got)}`;
+        break;
+      case "invalid_value":
+        message = `got ${show(got)}; allowed: ${oneOf(issue.values.map(String))}`;
+        break;
+      case "invalid_union": {
+        const allowed = describeUnion(schemaAtUnion(root, path, doc));
+        message = `got ${show(got)}; expected ${allowed ?? "a different shape"}`;
+        break;
+      }
+      default:
+        message = got === undefined ? issue.message : `${issue.message}, got ${show(got)}`;
+    }
+    problems.push({ file, path, message });
+  }
+  return problems;
+}
+
+/** The (un-narrowed) union schema at `path`, so an invalid_union issue can list what it accepts. */
+function schemaAtUnion(root: AnySchema, path: DocPath, doc: unknown): AnySchema | undefined {
+  const parent = path.length === 0 ? unwrap(root) : schemaAt(root, path.slice(0, -1), doc);
+  if (!parent) return undefined;
+  const def = parent._zod.def as unknown as { type: string; shape?: Record<string, AnySchema>; valueType?: AnySchema; element?: AnySchema };
+  const last = path[path.length - 1];
+  let child: AnySchema | undefined;
+  if (path.length === 0) child = parent;
+  else if (def.type === "object" && def.shape) child = def.shape[String(last)];
+  else if (def.type === "record") child = def.valueType;
+  else if (def.type === "array") child = def.element;
+  return child ? unwrap(child) : undefined;
+}

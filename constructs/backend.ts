@@ -1,0 +1,68 @@
+/**
+ * The Terraform state backend of an environment. Credentials are never taken from the file:
+ * each backend reads them from its usual environment variables at deploy time.
+ */
+import * as path from "node:path";
+import { ConsulBackend, HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Backend } from "../config/schema";
+
+/**
+ * Where `cdktf deploy` runs Terraform for a stack, relative to the project root. Local paths in
+ * the file are relative to the project root, so they are re-based from here.
+ */
+export const STACK_WORKING_DIR = (env: string) => path.posix.join("cdktf.out", "stacks", env);
+
+/** Configures the stack's backend from the environment file. */
+export function configureBackend(stack: TerraformStack, env: string, backend: Backend): void {
+  switch (backend.type) {
+    case "local": {
+      const fromRoot = backend.path ?? `state/${env}.tfstate`;
+      // cdktf's default is an absolute path of the synthesizing machine; we keep it portable.
+      const fromStackDir = path.posix.relative(STACK_WORKING_DIR(env), fromRoot);
+      new LocalBackend(stack, { path: fromStackDir });
+      return;
+    }
+    case "s3":
+      new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: backend.key ?? `ai-factory/${env}.tfstate`,
+        region: backend.region,
+        encrypt: backend.encrypt,
+        ...(backend.endpoint
+          ? {
+              endpoint: backend.endpoint,
+              usePathStyle: backend.usePathStyle,
+              // On-prem S3 stores have no AWS account, region list or metadata service to ask.
+              skipCredentialsValidation: true,
+              skipRegionValidation: true,
+              skipRequestingAccountId: true,
+              skipMetadataApiCheck: true,
+            }
+          : { usePathStyle: backend.usePathStyle }),
+      });
+      return;
+    case "pg":
+      // conn_str is left out on purpose: Terraform reads PG_CONN_STR, so no secret is synthesized.
+      new PgBackend(stack, {
+        connStr: undefined as unknown as string,
+        schemaName: backend.schemaName ?? `ai_factory_${env.replace(/-/g, "_")}`,
+      });
+      return;
+    case "http":
+      new HttpBackend(stack, {
+        address: backend.address,
+        lockAddress: backend.lockAddress,
+        unlockAddress: backend.unlockAddress,
+      });
+      return;
+    case "consul":
+      // access_token is left out on purpose: Terraform reads CONSUL_HTTP_TOKEN.
+      new ConsulBackend(stack, {
+        address: backend.address,
+        path: backend.path ?? `ai-factory/${env}`,
+        scheme: backend.scheme,
+        accessToken: undefined as unknown as string,
+      });
+      return;
+  }
+}

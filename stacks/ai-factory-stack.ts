@@ -1,0 +1,84 @@
+/**
+ * One environment, one stack: providers and backend from the environment file, our namespaces,
+ * one GpuNodePool per pool and the GPU Operator. Everything is computed before this runs
+ * (config → planning); the stack only wires constructs together.
+ */
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { ResolvedEnvironment } from "../config/resolve";
+import { configureBackend } from "../constructs/backend";
+import { AiNamespace } from "../constructs/namespaces";
+import { GpuNodePool } from "../constructs/gpu-node-pool";
+import { GpuOperator } from "../constructs/gpu-operator";
+
+export interface AiFactoryStackProps {
+  /** The validated environment. */
+  readonly env: ResolvedEnvironment;
+}
+
+/** The cdktf stack of one environment. */
+export class AiFactoryStack extends TerraformStack {
+  public readonly pools: readonly GpuNodePool[];
+  public readonly gpuOperator?: GpuOperator;
+  public readonly namespaces: { readonly gpuOperator: AiNamespace; readonly models: AiNamespace };
+
+  constructor(scope: Construct, id: string, props: AiFactoryStackProps) {
+    super(scope, id);
+    const { env } = props;
+    const { config } = env;
+
+    configureBackend(this, config.name, config.backend);
+
+    // Read at deploy time, so the synthesized plan names no file of the machine that made it.
+    const kubeconfigPath = new TerraformVariable(this, "kubeconfig_path", {
+      type: "string",
+      default: config.cluster.kubeconfig.path,
+      description: "Kubeconfig file of the cluster (TF_VAR_kubeconfig_path overrides it).",
+    });
+    const kubeconfigContext = new TerraformVariable(this, "kubeconfig_context", {
+      type: "string",
+      default: config.cluster.kubeconfig.context,
+      description: "Kubeconfig context of the cluster (TF_VAR_kubeconfig_context overrides it).",
+    });
+    new KubernetesProvider(this, "kubernetes", {
+      configPath: kubeconfigPath.stringValue,
+      configContext: kubeconfigContext.stringValue,
+    });
+    new HelmProvider(this, "helm", {
+      kubernetes: { configPath: kubeconfigPath.stringValue, configContext: kubeconfigContext.stringValue },
+    });
+
+    this.namespaces = {
+      gpuOperator: new AiNamespace(this, "namespace-gpu-operator", {
+        name: config.namespaces.gpuOperator,
+        enforce: "privileged",
+      }),
+      models: new AiNamespace(this, "namespace-models", {
+        name: config.namespaces.models,
+        enforce: "restricted",
+      }),
+    };
+
+    this.pools = env.pools.map((pool) => new GpuNodePool(this, `pool-${pool.name}`, { pool }));
+
+    if (config.gpuOperator.enabled) {
+      this.gpuOperator = new GpuOperator(this, "gpu-operator", {
+        env,
+        namespace: this.namespaces.gpuOperator.name,
+        dependsOn: [this.namespaces.gpuOperator.resource],
+      });
+    }
+
+    new TerraformOutput(this, "gpu_pools", {
+      description: "GPU node pools: nodes, GPU, GPUs per node and sharing mode.",
+      value: Object.fromEntries(
+        env.pools.map((p) => [
+          p.name,
+          { nodes: p.nodes, gpu: p.gpu.id, gpus_per_node: p.server.gpusPerServer, sharing: p.sharing.mode },
+        ]),
+      ),
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import * as path from "node:path";
+import { ConfigError } from "../../config/errors";
+import { loadEnvironmentFiles, parseEnvironment } from "../../config/loader";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures");
+const REPO = path.join(__dirname, "..", "..");
+
+/** Loads one fixture from the repository root (as the CLI would) and returns its error lines. */
+function problemsOf(name: string): string[] {
+  try {
+    loadEnvironmentFiles([`test/fixtures/bad/${name}.yaml`], REPO);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message.split("\n");
+  }
+  throw new Error(`expected ${name}.yaml to be rejected`);
+}
+
+describe("loadEnvironmentFiles with good files", () => {
+  test("GIVEN the smallest file WHEN loaded THEN defaults are applied", () => {
+    const [env] = loadEnvironmentFiles([path.join(FIXTURES, "good", "minimal.yaml")], REPO);
+    expect(env.file).toBe("test/fixtures/good/minimal.yaml");
+    expect(env.config.backend).toEqual({ type: "local" });
+    expect(env.config.cluster.kubeconfig.path).toBe("~/.kube/config");
+    expect(env.config.namespaces).toEqual({ gpuOperator: "gpu-operator", models: "ai-models" });
+    expect(env.config.gpuOperator.version).toBe("v25.10.1");
+    expect(env.pools).toHaveLength(1);
+    expect(env.pools[0].taint).toEqual({ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" });
+    expect(env.pools[0].sharing).toEqual({ mode: "none" });
+    expect(env.pools[0].gpu.id).toBe("h100-sxm");
+  });
+
+  test("GIVEN a catalog server with a price override and an inline server WHEN loaded THEN both resolve", () => {
+    const [env] = loadEnvironmentFiles([path.join(FIXTURES, "good", "inline-server.yaml")], REPO);
+    const byName = Object.fromEntries(env.pools.map((p) => [p.name, p]));
+    expect(byName.quoted.server.priceUsd).toBe(395000);
+    expect(byName.quoted.server.gpu).toBe("h200");
+    expect(byName.quoted.server.gpusPerServer).toBe(8);
+    expect(byName.custom.server).toMatchObject({ id: "inline", gpu: "h100-nvl", gpusPerServer: 8, priceUsd: 300000 });
+    expect(byName.custom.server.powerKw).toEqual({ idle: 2.0, max: 5.8 });
+    expect(byName.custom.taint).toBe(false);
+    // Pools come out sorted by name, whatever the file's order.
+    expect(env.pools.map((p) => p.name)).toEqual(["custom", "quoted"]);
+  });
+
+  test("GIVEN a MIG pool on A100 WHEN loaded THEN the profile resolves with its slice size", () => {
+    const [env] = loadEnvironmentFiles([path.join(FIXTURES, "good", "backends.yaml")], REPO);
+    expect(env.pools[0].migProfile).toMatchObject({ name: "1g.10gb", instancesPerGpu: 7 });
+    expect(env.config.backend).toMatchObject({ type: "consul", scheme: "https" });
+  });
+
+  test("GIVEN the example environments WHEN loaded THEN all are valid and sorted by name", () => {
+    const envs = loadEnvironmentFiles(["environments/prod.yaml", "environments/dev.yaml", "environments/staging.yaml"], REPO);
+    expect(envs.map((e) => e.config.name)).toEqual(["dev", "prod", "staging"]);
+  });
+});
+
+describe("loadEnvironmentFiles with bad files", () => {
+  const f = (name: string) => `test/fixtures/bad/${name}.yaml`;
+  const cases: Array<[string, string[]]> = [
+    ["unknown-key", [`${f("unknown-key")}: nodepools: unknown key "nodepools"; allowed keys: backend, cluster, description, gpuOperator, mirror, name, namespaces, nodePools`]],
+    ["wrong-name", [`${f("wrong-name")}: name: must equal the file name "wrong-name" (it names the stack), got "prod"`]],
+    ["missing-description", [`${f("missing-description")}: description: is required (string)`]],
+    ["invalid-yaml", [expect.stringMatching(new RegExp(`^${f("invalid-yaml")}: \\(document\\): invalid YAML at line 8, column \\d+: `)) as unknown as string]],
+    ["duplicate-key", [expect.stringMatching(new RegExp(`^${f("duplicate-key")}: \\(document\\): invalid YAML at line 10, column 1: Map keys must be unique`)) as unknown as string]],
+    ["node-in-two-pools", [`${f("node-in-two-pools")}: nodePools.b.nodes[1]: node "gpu-02" is already in pool "a"; a node belongs to one pool only`]],
+    ["node-twice", [`${f("node-twice")}: nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool`]],
+    ["unknown-server", [expect.stringMatching(new RegExp(`^${f("unknown-server")}: nodePools.main.server: unknown server "dgx-h100"; known: .*hgx-h100-8.*hgx-h200-8`)) as unknown as string]],
+    ["unknown-gpu", [expect.stringMatching(new RegExp(`^${f("unknown-gpu")}: nodePools.main.server.gpu: unknown GPU "h300"; known: a100-80gb, b200, h100-nvl, h100-sxm, h200, l40s, rtx-pro-6000`)) as unknown as string]],
+    ["inline-server-incomplete", [expect.stringMatching(new RegExp(`^${f("inline-server-incomplete")}: nodePools.main.server: an inline server without \`id\` needs priceUsd, powerKw; or set \`id\` to a catalog server \\(`)) as unknown as string]],
+    ["mig-on-l40s", [expect.stringMatching(new RegExp(`^${f("mig-on-l40s")}: nodePools.main.gpuSharing.mode: l40s does not support MIG; use mode "time-slicing" or "none", or a MIG-capable GPU \\(.*h100-sxm.*\\)`)) as unknown as string]],
+    ["mig-bad-profile", [expect.stringMatching(new RegExp(`^${f("mig-bad-profile")}: nodePools.main.gpuSharing.profile: unknown MIG profile "3g.40gb" for h200; allowed: .*"3g.71gb"`)) as unknown as string]],
+    ["time-slicing-one", [`${f("time-slicing-one")}: nodePools.main.gpuSharing.replicasPerGpu: time-slicing needs at least 2 replicas per GPU (1 is the same as no sharing), got 1`]],
+    ["sharing-unknown-mode", [`${f("sharing-unknown-mode")}: nodePools.main.gpuSharing.mode: got "mps"; allowed: "none", "time-slicing" or "mig"`]],
+    ["reserved-label", [`${f("reserved-label")}: nodePools.main.labels["nvidia.com/gpu.product"]: label keys under "nvidia.com/" are set by ai-factory and the GPU Operator; choose another prefix`]],
+    ["absolute-kubeconfig", [`${f("absolute-kubeconfig")}: cluster.kubeconfig.path: must not be absolute, got "/etc/kubernetes/admin.conf"; use a path under "~/" or set TF_VAR_kubeconfig_path at deploy time`]],
+    ["driver-version-unmanaged", [`${f("driver-version-unmanaged")}: gpuOperator.driver.version: is only used when the operator manages the driver; set gpuOperator.driver.managed: true or remove the version`]],
+    ["bad-taint-effect", [`${f("bad-taint-effect")}: nodePools.main.taint.effect: got "NoRun"; allowed: "NoSchedule", "PreferNoSchedule" or "NoExecute"`]],
+    ["bad-node-name", [`${f("bad-node-name")}: nodePools.main.nodes[0]: must be a Kubernetes node name (lower-case RFC 1123 subdomain), got "GPU_01"`]],
+    ["bad-backend", [`${f("bad-backend")}: backend.type: got "gcs"; allowed: "local", "s3", "pg", "http" or "consul"`]],
+    ["no-pools", [`${f("no-pools")}: nodePools: an environment needs at least one node pool, got {}`]],
+    ["empty", [`${f("empty")}: (document): the file is empty; an environment needs at least name, description, cluster and nodePools`]],
+    ["idle-above-max", [`${f("idle-above-max")}: nodePools.main.server.powerKw: idle power 12 kW is above max power 10 kW`]],
+    ["wrong-type", [`${f("wrong-type")}: nodePools.main.server.gpusPerServer: expected number, got "eight"`]],
+    ["unversioned-operator", [`${f("unversioned-operator")}: gpuOperator.version: must be a pinned chart version such as v25.10.1 (never a range or \`latest\`), got "latest"`]],
+  ];
+
+  test.each(cases)("GIVEN %s.yaml WHEN loaded THEN the error names the file, the path and the fix", (name, expected) => {
+    expect(problemsOf(name)).toEqual(expected);
+  });
+
+  test("GIVEN several bad files WHEN loaded together THEN every file's problems are reported at once", () => {
+    let err: unknown;
+    try {
+      loadEnvironmentFiles([f("node-twice"), f("empty"), "environments/dev.yaml"], REPO);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.map((p) => p.file)).toEqual([f("node-twice"), f("empty")]);
+  });
+
+  test("GIVEN a file that does not exist WHEN loaded THEN the problem says so", () => {
+    expect(() => loadEnvironmentFiles(["environments/nope.yaml"], REPO)).toThrow("environments/nope.yaml: (document): no such file");
+  });
+
+  test("GIVEN two files with the same name field WHEN loaded THEN the second is rejected", () => {
+    const text = "name: twin\ndescription: x\ncluster: { kubeconfig: { context: c } }\nnodePools: { a: { nodes: [n1], server: hgx-h100-8 } }\n";
+    const a = parseEnvironment("a/twin.yaml", text);
+    expect(a.problems).toEqual([]);
+  });
+
+  test("GIVEN a file with several mistakes WHEN parsed THEN all of them are reported, not only the first", () => {
+    const text = [
+      "name: many",
+      "description: several mistakes",
+      "cluster: { kubeconfig: { context: c, path: /root/kube } }",
+      "nodePools:",
+      "  a: { nodes: [n1], server: hgx-h100-8, labels: { ai-factory.io/x: y } }",
+      "  b: { nodes: [n1], server: l40s-8, gpuSharing: { mode: mig, profile: 1g.10gb } }",
+    ].join("\n");
+    const { problems, env } = parseEnvironment("many.yaml", text);
+    expect(env).toBeUndefined();
+    expect(problems.map((p) => p.path.join("."))).toEqual([
+      "cluster.kubeconfig.path",
+      "nodePools.a.labels.ai-factory.io/x",
+      "nodePools.b.nodes.0",
+      "nodePools.b.gpuSharing.mode",
+    ]);
+  });
+});
