@@ -3,5 +3,4 @@
 // repository needs no build step.
 "use strict";
 require("tsx/cjs");
-const { runCli } = require("../cli/main.ts");
-process.exitCode = runCli(process.argv.slice(2));
+require("../cli/bin.ts");

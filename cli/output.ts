@@ -15,14 +15,14 @@ export const processIo: Io = {
 };
 
 /** Runs `fn`, mapping errors to exit codes: 0 ok, 1 invalid input, 2 usage, 70 internal error. */
-export function withExitCode(io: Io, fn: () => number | void): number {
+export function withExitCode(io: Io, fn: () => number | void, options: { writes?: boolean } = {}): number {
   try {
     return fn() ?? 0;
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.message.split("\n")) io.err(line);
       const n = err.problems.length;
-      io.err(`${n} problem${n === 1 ? "" : "s"} found; nothing was written.`);
+      io.err(`${n} problem${n === 1 ? "" : "s"} found${options.writes ? "; nothing was written" : ""}.`);
       return 1;
     }
     if (err instanceof UsageError) {

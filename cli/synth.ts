@@ -4,7 +4,7 @@
  */
 import { App } from "cdktf";
 import { UsageError } from "../config/errors";
-import { findEnvironmentFiles, loadEnvironmentFiles } from "../config/loader";
+import { displayPath, findEnvironmentFiles, loadEnvironmentFiles } from "../config/loader";
 import type { ResolvedEnvironment } from "../config/resolve";
 import { AiFactoryStack } from "../stacks/ai-factory-stack";
 import { Io, processIo, withExitCode } from "./output";
@@ -48,7 +48,7 @@ export function runSynth(options: SynthOptions): number {
     const app = new App();
     buildApp(app, envs);
     app.synth();
-    io.err(`synthesized ${envs.map((e) => e.config.name).join(", ")} into ${app.outdir}`);
+    io.out(`synthesized ${envs.map((e) => e.config.name).join(", ")} into ${displayPath(app.outdir)}`);
     return 0;
-  });
+  }, { writes: true });
 }

@@ -85,19 +85,24 @@ function allowedKeys(schema: AnySchema | undefined): string[] {
   return def.type === "object" && def.shape ? Object.keys(def.shape).sort() : [];
 }
 
+/** The tag values of a discriminated union's members. */
+function unionTags(schema: AnySchema | undefined): string[] {
+  if (!schema) return [];
+  const def = schema._zod.def as unknown as { options?: AnySchema[]; discriminator?: string };
+  if (!def.options || !def.discriminator) return [];
+  return def.options.flatMap((o) => {
+    const shape = (unwrap(o)._zod.def as unknown as { shape?: Record<string, AnySchema> }).shape;
+    const lit = shape?.[def.discriminator!];
+    return lit ? ((lit._zod.def as unknown as { values?: unknown[] }).values ?? []).map(String) : [];
+  });
+}
+
 /** What a union accepts, from the descriptions of its members. */
 function describeUnion(schema: AnySchema | undefined): string | undefined {
   if (!schema) return undefined;
   const def = schema._zod.def as unknown as { type: string; options?: AnySchema[]; discriminator?: string };
   if (def.type !== "union" || !def.options) return undefined;
-  if (def.discriminator) {
-    const tags = def.options.flatMap((o) => {
-      const shape = (unwrap(o)._zod.def as unknown as { shape?: Record<string, AnySchema> }).shape;
-      const lit = shape?.[def.discriminator!];
-      return lit ? ((lit._zod.def as unknown as { values?: unknown[] }).values ?? []).map(String) : [];
-    });
-    return `an object whose "${def.discriminator}" is ${oneOf(tags)}`;
-  }
+  if (def.discriminator) return `an object whose "${def.discriminator}" is ${oneOf(unionTags(schema))}`;
   const parts = def.options.map((o) => {
     const inner = unwrap(o);
     const t = (inner._zod.def as unknown as { type: string; values?: unknown[] }).type;
@@ -142,6 +147,21 @@ export function zodIssuesToProblems(
         message = `got ${show(got)}; allowed: ${oneOf(issue.values.map(String))}`;
         break;
       case "invalid_union": {
+        const tagged = issue as unknown as { discriminator?: string };
+        if (tagged.discriminator !== undefined) {
+          // A discriminated union whose tag matches no member: list the tags it accepts.
+          const union = schemaAtUnion(root, path.slice(0, -1), doc);
+          message = `got ${show(got)}; allowed: ${oneOf(unionTags(union))}`;
+          break;
+        }
+        // A plain union: when the value has the shape of one member (a mapping for an inline
+        // object), report that member's own issues, which point deeper than the union.
+        const member = issue.errors.find((errs) => errs.every((e) => !((e.code === "invalid_type" || e.code === "invalid_value") && e.path.length === 0)));
+        if (member && member.length > 0) {
+          const nested = member.map((e) => ({ ...e, path: [...path, ...e.path] }) as z.core.$ZodIssue);
+          problems.push(...zodIssuesToProblems(file, nested, root, doc));
+          continue;
+        }
         const allowed = describeUnion(schemaAtUnion(root, path, doc));
         message = `got ${show(got)}; expected ${allowed ?? "a different shape"}`;
         break;

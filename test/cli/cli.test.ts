@@ -1,0 +1,53 @@
+import { runCli } from "../helpers/run";
+
+describe("ai-factory CLI", () => {
+  test("GIVEN no files WHEN validate runs THEN every example environment is checked and it exits 0", () => {
+    const r = runCli(["validate"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "environments/dev.yaml: ok (1 node pool, 4 GPUs)",
+      "environments/prod.yaml: ok (1 node pool, 32 GPUs)",
+      "environments/staging.yaml: ok (1 node pool, 8 GPUs)",
+    ]);
+    expect(r.stderr).toBe("");
+  });
+
+  test("GIVEN --json WHEN validate runs THEN it prints machine-readable output", () => {
+    const r = runCli(["validate", "environments/staging.yaml", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: true,
+      environments: [
+        { name: "staging", file: "environments/staging.yaml", pools: [{ name: "h100", nodes: 1, gpu: "h100-sxm", sharing: "mig" }] },
+      ],
+    });
+  });
+
+  test("GIVEN bad files WHEN validate runs THEN it lists every problem, exits 1 and prints no stack trace", () => {
+    const r = runCli(["validate", "test/fixtures/bad/node-twice.yaml", "test/fixtures/bad/mig-on-l40s.yaml"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe('test/fixtures/bad/node-twice.yaml: nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool');
+    expect(lines[1]).toMatch(/^test\/fixtures\/bad\/mig-on-l40s.yaml: nodePools.main.gpuSharing.mode: l40s does not support MIG/);
+    expect(lines[2]).toBe("2 problems found.");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("GIVEN an unknown command or option WHEN run THEN it exits 2 with a usage hint", () => {
+    const unknown = runCli(["frobnicate"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('ai-factory: unknown command "frobnicate"\nRun `npx ai-factory help` for usage.\n');
+    const option = runCli(["validate", "--yaml"]);
+    expect(option.status).toBe(2);
+    expect(option.stderr).toContain("unknown option --yaml for validate");
+    expect(runCli([]).status).toBe(2);
+  });
+
+  test("GIVEN help WHEN run THEN it prints the usage and exits 0", () => {
+    const r = runCli(["help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Usage: ai-factory <command>");
+    expect(r.stdout).toContain("validate [files...]");
+  });
+});

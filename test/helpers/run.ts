@@ -1,0 +1,55 @@
+/** Runs the project's entry points as a user would, in child processes. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+const TSX = require.resolve("tsx/cjs", { paths: [REPO] });
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(script: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): RunResult {
+  // A cdktf CLI around the test run must not redirect the app's output.
+  const { CDKTF_OUTDIR: _o, CDKTF_CONTEXT_JSON: _c, ...inherited } = process.env;
+  const r = spawnSync(process.execPath, ["--require", TSX, script, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...inherited, ...env },
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `npx ai-factory <args>` from `cwd`. */
+export function runCli(args: readonly string[], cwd = REPO): RunResult {
+  return run(path.join(REPO, "cli", "bin.ts"), args, cwd);
+}
+
+/** The cdktf app (what `npx cdktf synth` runs) from `cwd`. */
+export function runApp(cwd: string, env: Record<string, string> = {}): RunResult {
+  return run(path.join(REPO, "main.ts"), [], cwd, env);
+}
+
+/** A fresh temporary directory, removed by the caller with `fs.rmSync(dir, { recursive: true })`. */
+export function tempDir(prefix = "ai-factory-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under `dir` with its content, keyed by relative path, sorted. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(p);
+      else out[p] = fs.readFileSync(path.join(dir, p), "utf8");
+    }
+  };
+  walk("");
+  return out;
+}

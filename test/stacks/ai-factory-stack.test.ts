@@ -1,0 +1,120 @@
+import { Testing } from "cdktf";
+import { AiFactoryStack } from "../../stacks/ai-factory-stack";
+import { envFromYaml } from "../helpers/env";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synth(yaml: string): { json: Json; text: string; stack: AiFactoryStack } {
+  const env = envFromYaml(yaml);
+  const app = Testing.app();
+  const stack = new AiFactoryStack(app, env.config.name, { env });
+  const text = Testing.synth(stack);
+  return { json: JSON.parse(text) as Json, text, stack };
+}
+
+const PROD = `name: prod
+description: four H200 servers
+cluster:
+  kubeconfig:
+    context: prod-dc1
+backend: { type: s3, bucket: tf-state, endpoint: https://s3.dc1.example, usePathStyle: true }
+mirror: { registry: harbor.dc1.example/mirror, chartRepository: oci://harbor.dc1.example/charts }
+nodePools:
+  h200:
+    nodes: [gpu-01, gpu-02, gpu-03, gpu-04]
+    server: hgx-h200-8
+`;
+
+describe("AiFactoryStack", () => {
+  const { json, text, stack } = synth(PROD);
+
+  test("GIVEN a kubeconfig context WHEN synthesized THEN both providers read it through variables, not baked-in paths", () => {
+    expect(json.variable.kubeconfig_path.default).toBe("~/.kube/config");
+    expect(json.variable.kubeconfig_context.default).toBe("prod-dc1");
+    expect(json.provider.kubernetes[0]).toEqual({
+      config_path: "${var.kubeconfig_path}",
+      config_context: "${var.kubeconfig_context}",
+    });
+    expect(json.provider.helm[0].kubernetes).toEqual({
+      config_path: "${var.kubeconfig_path}",
+      config_context: "${var.kubeconfig_context}",
+    });
+  });
+
+  test("GIVEN an S3-compatible backend WHEN synthesized THEN it skips AWS-only checks and has no credentials", () => {
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: "tf-state",
+      key: "ai-factory/prod.tfstate",
+      region: "us-east-1",
+      encrypt: true,
+      endpoint: "https://s3.dc1.example",
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_region_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+    });
+    expect(text).not.toMatch(/access_key|secret_key/);
+  });
+
+  test("GIVEN the environment WHEN synthesized THEN our namespaces carry Pod Security labels", () => {
+    const ns = Object.values(json.resource.kubernetes_namespace_v1 as Json).map((n: Json) => n.metadata);
+    expect(ns).toEqual([
+      expect.objectContaining({ name: "gpu-operator", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "privileged" }) }),
+      expect.objectContaining({ name: "ai-models", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted" }) }),
+    ]);
+  });
+
+  test("GIVEN four nodes WHEN synthesized THEN each is labelled and tainted once", () => {
+    expect(Object.keys(json.resource.kubernetes_labels)).toHaveLength(4);
+    expect(Object.keys(json.resource.kubernetes_node_taint)).toHaveLength(4);
+    expect(stack.pools.map((p) => p.name)).toEqual(["h200"]);
+  });
+
+  test("GIVEN a mirror WHEN synthesized THEN the GPU Operator is a pinned, atomic release from the mirror's chart repository", () => {
+    const [release] = Object.values(json.resource.helm_release as Json) as Json[];
+    expect(release).toMatchObject({
+      name: "gpu-operator",
+      namespace: "gpu-operator",
+      repository: "oci://harbor.dc1.example/charts",
+      chart: "gpu-operator",
+      version: "v25.10.1",
+      atomic: true,
+      wait: true,
+      timeout: 900,
+      create_namespace: false,
+    });
+    expect(release.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+    expect(release.values[0]).toContain("harbor.dc1.example/mirror/nvcr.io/nvidia");
+  });
+
+  test("GIVEN the pools WHEN synthesized THEN an output summarizes them", () => {
+    expect(json.output.gpu_pools.value).toEqual({ h200: { nodes: ["gpu-01", "gpu-02", "gpu-03", "gpu-04"], gpu: "h200", gpus_per_node: 8, sharing: "none" } });
+  });
+
+  test("GIVEN the default local backend WHEN synthesized THEN the state path is relative to the stack directory", () => {
+    const { json: local } = synth(PROD.replace(/^backend:.*$/m, "").replace(/^mirror:.*$/m, ""));
+    expect(local.terraform.backend.local.path).toBe("../../../state/prod.tfstate");
+    const [release] = Object.values(local.resource.helm_release as Json) as Json[];
+    expect(release.repository).toBe("https://helm.ngc.nvidia.com/nvidia");
+  });
+
+  test("GIVEN pg and consul backends WHEN synthesized THEN no connection string or token is written", () => {
+    const pg = synth(PROD.replace(/^backend:.*$/m, "backend: { type: pg }")).json.terraform.backend.pg;
+    expect(pg).toEqual({ schema_name: "ai_factory_prod" });
+    const consul = synth(PROD.replace(/^backend:.*$/m, "backend: { type: consul, address: consul.dc1:8500 }")).json.terraform.backend.consul;
+    expect(consul).toEqual({ address: "consul.dc1:8500", path: "ai-factory/prod", scheme: "https" });
+    const http = synth(PROD.replace(/^backend:.*$/m, "backend: { type: http, address: https://tf.example/state }")).json.terraform.backend.http;
+    expect(http).toEqual({ address: "https://tf.example/state" });
+  });
+
+  test("GIVEN gpuOperator.enabled false WHEN synthesized THEN no release is made", () => {
+    const { json: off, stack: s } = synth(`${PROD}gpuOperator: { enabled: false }\n`);
+    expect(off.resource.helm_release).toBeUndefined();
+    expect(s.gpuOperator).toBeUndefined();
+  });
+
+  test("GIVEN the stack WHEN synthesized THEN the whole output matches the reviewed snapshot", () => {
+    expect(text).toMatchSnapshot();
+  });
+});

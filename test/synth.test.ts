@@ -1,0 +1,87 @@
+/**
+ * The whole app as `npx cdktf synth` runs it: deterministic, portable, and all-or-nothing.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO, readTree, runApp, tempDir } from "./helpers/run";
+
+function copyEnvironments(to: string, extra: Record<string, string> = {}): void {
+  fs.mkdirSync(path.join(to, "environments"), { recursive: true });
+  for (const f of fs.readdirSync(path.join(REPO, "environments"))) {
+    if (f.endsWith(".yaml")) fs.copyFileSync(path.join(REPO, "environments", f), path.join(to, "environments", f));
+  }
+  for (const [name, text] of Object.entries(extra)) fs.writeFileSync(path.join(to, "environments", name), text);
+}
+
+describe("synthesis", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const fresh = () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
+
+  let first: Record<string, string>;
+  let firstDir: string;
+
+  beforeAll(() => {
+    firstDir = fresh();
+    copyEnvironments(firstDir);
+    const r = runApp(firstDir);
+    expect(r.status).toBe(0);
+    first = readTree(path.join(firstDir, "cdktf.out"));
+  });
+
+  test("GIVEN the examples WHEN synthesized THEN every environment has a stack", () => {
+    expect(Object.keys(first)).toEqual(
+      expect.arrayContaining(["manifest.json", "stacks/dev/cdk.tf.json", "stacks/prod/cdk.tf.json", "stacks/staging/cdk.tf.json"]),
+    );
+  });
+
+  test("GIVEN the same input in another directory WHEN synthesized again THEN the output is byte-identical", () => {
+    const second = fresh();
+    copyEnvironments(second);
+    expect(runApp(second).status).toBe(0);
+    expect(readTree(path.join(second, "cdktf.out"))).toEqual(first);
+  });
+
+  test("GIVEN the output WHEN searched THEN it holds no absolute path, hostname, user name or timestamp", () => {
+    const all = Object.values(first).join("\n");
+    expect(all).not.toContain(firstDir);
+    expect(all).not.toContain(REPO);
+    expect(all).not.toContain(os.tmpdir());
+    expect(all).not.toContain(os.hostname());
+    expect(all).not.toMatch(/"\/(home|root|Users|tmp|work)\//);
+    expect(all).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+
+  test("GIVEN ENVIRONMENTS=dev WHEN synthesized THEN only dev is built", () => {
+    const d = fresh();
+    copyEnvironments(d);
+    const r = runApp(d, { ENVIRONMENTS: "dev" });
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(d, "cdktf.out", "stacks"))).toEqual(["dev"]);
+  });
+
+  test("GIVEN ENVIRONMENTS naming an unknown environment WHEN synthesized THEN it exits 2 and writes nothing", () => {
+    const d = fresh();
+    copyEnvironments(d);
+    const r = runApp(d, { ENVIRONMENTS: "dev,qa" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("ENVIRONMENTS names unknown environment(s) qa; known: dev, prod, staging");
+    expect(fs.existsSync(path.join(d, "cdktf.out"))).toBe(false);
+  });
+
+  test("GIVEN one invalid environment among valid ones WHEN synthesized THEN it exits 1, names the problem and writes nothing", () => {
+    const d = fresh();
+    copyEnvironments(d, { "qa.yaml": "name: qa\ndescription: broken\ncluster: { kubeconfig: { context: qa } }\nnodePools: { a: { nodes: [n1], server: hgx-h999-8 } }\n" });
+    const r = runApp(d);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^environments\/qa.yaml: nodePools.a.server: unknown server "hgx-h999-8"; known: /);
+    expect(r.stderr).toContain("1 problem found; nothing was written.");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(path.join(d, "cdktf.out"))).toBe(false);
+  });
+});
