@@ -1,0 +1,453 @@
+/**
+ * Does a model fit its GPUs? The check the synth runs for every model server, before anything is
+ * deployed: tensor-parallel layout rules and the per-GPU memory budget of cost-data.md §6.1
+ * (`W/TP + KV/TP + overhead ≤ memory × gpu_memory_utilization`), with a way out when it fails.
+ * Pure functions, no I/O.
+ */
+import type { GpuSpec, MigProfile, ModelSpec, WeightPrecision } from "../catalog/types";
+import {
+  GIB,
+  KIB,
+  MIB,
+  bytesPerWeight,
+  kvBytesPerToken,
+  kvWindowBytes,
+  toGiB,
+  weightsBytes,
+  type KvBytes,
+  type KvCacheDtype,
+} from "./memory";
+
+/**
+ * Runtime memory per GPU besides weights and KV cache, GiB: vLLM's profile-run activation peak
+ * (about `max_num_batched_tokens` 8192 × the MLP width, ~1 GiB for a 70B), CUDA graphs (~0.5–1
+ * GiB) and NCCL/cuBLAS workspaces.
+ *
+ * The rule is a flat 2 GiB per GPU (or MIG slice), whatever the model and GPU. cost-data.md §6.1
+ * budgets 5–10% of GPU memory for overhead (activations, CUDA graphs, fragmentation). The
+ * `gpuMemoryUtilization` share (0.90 by default) already keeps 10% of the GPU outside vLLM's pool,
+ * and that absorbs fragmentation and other processes. So the 2 GiB only covers what vLLM
+ * allocates inside its pool. Together they hold back 8 + 2 = 10 GiB of an 80 GiB H100
+ * (12.5%), just above the reference range. A flat figure does not shrink on small GPUs or MIG
+ * slices, and it should not: activations depend on the batch, not on the memory size.
+ */
+export const DEFAULT_OVERHEAD_GIB = 2;
+
+/** Context suggestions are whole multiples of this many tokens. */
+const CONTEXT_STEP_TOKENS = 1024;
+
+/** What to check: one model server replica, i.e. `tensorParallel` GPUs (or one MIG slice). */
+export interface FitInput {
+  readonly model: ModelSpec;
+  readonly gpu: GpuSpec;
+  /**
+   * Serve on one MIG slice of `gpu` instead of whole GPUs.
+   * @default - whole GPUs
+   */
+  readonly migProfile?: MigProfile;
+  /** Precision the weights are served in. */
+  readonly precision: WeightPrecision;
+  /** GPUs per replica (`--tensor-parallel-size`). */
+  readonly tensorParallel: number;
+  /** Longest sequence, prompt plus output, tokens (`--max-model-len`). */
+  readonly maxContextTokens: number;
+  /** Sequences that must fit in the KV cache at `maxContextTokens` each at the same time. */
+  readonly maxConcurrentSequences: number;
+  /** `--kv-cache-dtype`; `auto` is BF16 (see `kvBytesPerElement`). */
+  readonly kvCacheDtype: KvCacheDtype;
+  /** `--gpu-memory-utilization`: share of each GPU's memory vLLM may use, in (0, 1]. */
+  readonly gpuMemoryUtilization: number;
+  /** GPUs in one server: the most tensor parallelism can span. */
+  readonly gpusPerServer: number;
+  /**
+   * Runtime overhead per GPU besides weights and KV cache, GiB.
+   * @default DEFAULT_OVERHEAD_GIB (2 GiB)
+   */
+  readonly overheadGiB?: number;
+}
+
+/** The memory budget of one GPU (or MIG slice) of the replica, GiB. */
+export interface PerGpuMemory {
+  /** Memory of the GPU or MIG slice. */
+  readonly capacityGiB: number;
+  /** `capacityGiB × gpuMemoryUtilization`: what vLLM may use. */
+  readonly usableGiB: number;
+  /** This GPU's share of the weights: total ÷ tensorParallel. */
+  readonly weightsGiB: number;
+  /** This GPU's share of the KV cache for `maxConcurrentSequences × maxContextTokens`. */
+  readonly kvCacheGiB: number;
+  readonly overheadGiB: number;
+  /** weights + KV cache + overhead; fits when ≤ `usableGiB`. */
+  readonly totalGiB: number;
+}
+
+/** The outcome of `checkFit`. */
+export interface FitResult {
+  /** True when there are no problems. */
+  readonly fits: boolean;
+  readonly perGpu: PerGpuMemory;
+  /** KV bytes per token of context over the full-attention layers (all replica GPUs together). */
+  readonly kvBytesPerToken: number;
+  /** KV bytes of one sequence at `contextTokens`, sliding-window layers included. */
+  readonly kvBytesPerSequence: number;
+  /** The context the numbers are for: the input's `maxContextTokens`. */
+  readonly contextTokens: number;
+  /** Sequences of `contextTokens` tokens the KV cache holds at once (0 when not even one does). */
+  readonly maxConcurrentSequencesAtContext: number;
+  /**
+   * Longest context, tokens, for which `maxConcurrentSequences` sequences fit at once (0 when none
+   * does). A memory bound only: the model's own context limit is not applied.
+   */
+  readonly maxContextAtConcurrency: number;
+  /** Every problem found, each a full sentence without a file or path prefix. */
+  readonly problems: readonly string[];
+}
+
+/** Checks that a model server replica fits its GPUs, and reports every problem found. */
+export function checkFit(input: FitInput): FitResult {
+  const invalid = invalidInputs(input);
+  if (invalid.length > 0) {
+    return {
+      fits: false,
+      perGpu: { capacityGiB: 0, usableGiB: 0, weightsGiB: 0, kvCacheGiB: 0, overheadGiB: 0, totalGiB: 0 },
+      kvBytesPerToken: 0,
+      kvBytesPerSequence: 0,
+      contextTokens: input.maxContextTokens,
+      maxConcurrentSequencesAtContext: 0,
+      maxContextAtConcurrency: 0,
+      problems: invalid,
+    };
+  }
+
+  const { model, gpu, migProfile, tensorParallel } = input;
+  const problems: string[] = [];
+
+  if (!dividesHeads(model, tensorParallel)) {
+    // MLA has no KV heads to split (one shared latent), so only the attention heads count.
+    const heads =
+      model.attention.kind === "mla"
+        ? `attention heads (${model.attentionHeads})`
+        : `attention heads (${model.attentionHeads}) and KV heads (${model.kvHeads})`;
+    const allowed = range(1, input.gpusPerServer).filter((tp) => dividesHeads(model, tp));
+    problems.push(
+      `tensorParallel must divide the ${heads} of ${model.id}, got ${tensorParallel}; ` +
+        `allowed ${listNumbers(allowed)}`,
+    );
+  }
+  if (tensorParallel > input.gpusPerServer) {
+    problems.push(
+      `tensorParallel must be at most the ${input.gpusPerServer} GPUs of one server, got ${tensorParallel}; ` +
+        "multi-node serving (pipeline parallel across servers) is out of scope",
+    );
+  }
+  if (migProfile !== undefined && tensorParallel !== 1) {
+    problems.push(
+      `tensorParallel must be 1 on a MIG slice (${migProfile.name}), got ${tensorParallel}: ` +
+        "a CUDA process sees one MIG instance only; drop migProfile to use whole GPUs",
+    );
+  }
+
+  const overheadGiB = input.overheadGiB ?? DEFAULT_OVERHEAD_GIB;
+  const base: Scenario = {
+    capacityGiB: migProfile?.memoryGiB ?? gpu.memoryGiB,
+    tensorParallel,
+    contextTokens: input.maxContextTokens,
+    sequences: input.maxConcurrentSequences,
+    kvCacheDtype: input.kvCacheDtype,
+    precision: input.precision,
+  };
+  const budget = evaluate(input, overheadGiB, base);
+  if (!budget.fits) {
+    problems.push(`${waterfall(input, base, budget)}; ${wayOut(input, overheadGiB, base)}`);
+  }
+
+  return {
+    fits: problems.length === 0,
+    perGpu: budget.perGpu,
+    kvBytesPerToken: budget.kv.perToken,
+    kvBytesPerSequence: budget.kvPerSequenceBytes,
+    contextTokens: input.maxContextTokens,
+    maxConcurrentSequencesAtContext: budget.maxSequences,
+    maxContextAtConcurrency: budget.maxContextTokens,
+    problems,
+  };
+}
+
+/**
+ * One line for plan output:
+ * `weights 65.8 + KV 10.0 + overhead 2.0 = 77.8 of 72.0 GiB per GPU; 3 sequences fit at 32768 tokens`.
+ */
+export function describeFit(result: FitResult): string {
+  const m = result.perGpu;
+  const n = result.maxConcurrentSequencesAtContext;
+  return (
+    `weights ${gib(m.weightsGiB)} + KV ${gib(m.kvCacheGiB)} + overhead ${gib(m.overheadGiB)} = ` +
+    `${gib(m.totalGiB)} of ${gib(m.usableGiB)} GiB per GPU; ` +
+    `${n} ${n === 1 ? "sequence fits" : "sequences fit"} at ${result.contextTokens} tokens`
+  );
+}
+
+/** The knobs the way-out search varies. */
+interface Scenario {
+  readonly capacityGiB: number;
+  readonly tensorParallel: number;
+  readonly contextTokens: number;
+  readonly sequences: number;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly precision: WeightPrecision;
+}
+
+interface Budget {
+  readonly fits: boolean;
+  readonly perGpu: PerGpuMemory;
+  readonly kv: KvBytes;
+  readonly kvPerSequenceBytes: number;
+  /** GPUs the KV cache is split over: tensorParallel for GQA, 1 for MLA (see `kvShards`). */
+  readonly kvShards: number;
+  readonly maxSequences: number;
+  readonly maxContextTokens: number;
+}
+
+function evaluate(input: FitInput, overheadGiB: number, s: Scenario): Budget {
+  const { model } = input;
+  const shards = kvShards(model, s.tensorParallel);
+  const kv = kvBytesPerToken(model, s.kvCacheDtype, s.precision);
+  const kvPerSequenceBytes = kv.perToken * s.contextTokens + kvWindowBytes(model, kv, s.contextTokens);
+  const usableBytes = s.capacityGiB * input.gpuMemoryUtilization * GIB;
+  const weightsPerGpuBytes = weightsBytes(model, s.precision) / s.tensorParallel;
+  const kvPerGpuBytes = (kvPerSequenceBytes * s.sequences) / shards;
+  const overheadBytes = overheadGiB * GIB;
+  const totalBytes = weightsPerGpuBytes + kvPerGpuBytes + overheadBytes;
+
+  // KV bytes the replica can hold, counted like kvPerSequenceBytes (all shards together).
+  const kvRoomBytes = Math.max(0, usableBytes - weightsPerGpuBytes - overheadBytes) * shards;
+  return {
+    fits: totalBytes <= usableBytes,
+    perGpu: {
+      capacityGiB: s.capacityGiB,
+      usableGiB: toGiB(usableBytes),
+      weightsGiB: toGiB(weightsPerGpuBytes),
+      kvCacheGiB: toGiB(kvPerGpuBytes),
+      overheadGiB,
+      totalGiB: toGiB(totalBytes),
+    },
+    kv,
+    kvPerSequenceBytes,
+    kvShards: shards,
+    maxSequences: Math.floor(kvRoomBytes / kvPerSequenceBytes),
+    maxContextTokens: maxContext(model, kv, kvRoomBytes / s.sequences),
+  };
+}
+
+/**
+ * GPUs the KV cache is split over. GQA shards KV heads across tensor-parallel ranks. MLA has one
+ * latent "head" that cannot be split, so vLLM keeps the whole latent cache on every rank. See
+ * sgl-project/sglang#2591 and vllm-project/vllm#51454 (DP8 vs TP8 for single-KV-head MLA).
+ */
+function kvShards(model: ModelSpec, tensorParallel: number): number {
+  return model.attention.kind === "mla" ? 1 : tensorParallel;
+}
+
+/** Longest context whose one-sequence KV fits in `bytes`: full layers grow per token, window layers up to the window. */
+function maxContext(model: ModelSpec, kv: KvBytes, bytes: number): number {
+  const window = model.attention.kind === "gqa" ? model.attention.slidingWindow : undefined;
+  if (window === undefined || kv.perSequenceFixed === 0) {
+    return kv.perToken === 0 ? Infinity : Math.floor(bytes / kv.perToken);
+  }
+  const windowPerToken = kv.perSequenceFixed / window.windowTokens;
+  const withinWindow = Math.floor(bytes / (kv.perToken + windowPerToken));
+  if (withinWindow <= window.windowTokens) return withinWindow;
+  return kv.perToken === 0 ? Infinity : Math.floor((bytes - kv.perSequenceFixed) / kv.perToken);
+}
+
+/** TP must split attention heads (and, for GQA, KV heads) evenly across ranks. */
+function dividesHeads(model: ModelSpec, tensorParallel: number): boolean {
+  if (model.attentionHeads % tensorParallel !== 0) return false;
+  return model.attention.kind === "mla" || model.kvHeads % tensorParallel === 0;
+}
+
+function invalidInputs(input: FitInput): string[] {
+  const problems: string[] = [];
+  const wholeAtLeastOne = (name: string, value: number): void => {
+    if (!Number.isInteger(value) || value < 1) problems.push(`${name} must be a whole number ≥ 1, got ${value}`);
+  };
+  wholeAtLeastOne("tensorParallel", input.tensorParallel);
+  wholeAtLeastOne("maxContextTokens", input.maxContextTokens);
+  wholeAtLeastOne("maxConcurrentSequences", input.maxConcurrentSequences);
+  wholeAtLeastOne("gpusPerServer", input.gpusPerServer);
+  if (!(input.gpuMemoryUtilization > 0 && input.gpuMemoryUtilization <= 1)) {
+    problems.push(`gpuMemoryUtilization must be in (0, 1], got ${input.gpuMemoryUtilization}`);
+  }
+  if (input.overheadGiB !== undefined && !(input.overheadGiB >= 0)) {
+    problems.push(`overheadGiB must be ≥ 0, got ${input.overheadGiB}`);
+  }
+  return problems;
+}
+
+/**
+ * The failure message up to the way out:
+ * - TP 1: `does not fit one h100-sxm (80 GiB × 0.90 = 72.0 GiB): weights … = 77.8 GiB`
+ * - TP n: `does not fit 2 × h100-sxm (per GPU: 80 GiB × 0.90 = 72.0 GiB): weights … = 39.9 GiB per GPU`,
+ *   every figure being one GPU's share
+ * - MIG: `does not fit one h100-sxm MIG slice 3g.40gb (40 GiB × 0.90 = 36.0 GiB): …`
+ */
+function waterfall(input: FitInput, s: Scenario, b: Budget): string {
+  const tp = s.tensorParallel;
+  const mig = input.migProfile;
+  const what = mig === undefined ? input.gpu.id : `${input.gpu.id} MIG ${tp === 1 ? "slice" : "slices"} ${mig.name}`;
+  const unit = mig === undefined ? "GPU" : "slice";
+  const capacity = `${trimmed(s.capacityGiB)} GiB × ${input.gpuMemoryUtilization.toFixed(2)} = ${gib(b.perGpu.usableGiB)} GiB`;
+  const head = tp === 1 ? `does not fit one ${what} (${capacity})` : `does not fit ${tp} × ${what} (per ${unit}: ${capacity})`;
+
+  const seqs = `${s.sequences} ${s.sequences === 1 ? "sequence" : "sequences"}`;
+  let kv = `${s.contextTokens} tokens × ${seqs} × ${bytes(b.kv.perToken)}`;
+  const windowBytes = kvWindowBytes(input.model, b.kv, s.contextTokens);
+  if (windowBytes > 0) kv += ` + ${seqs} × ${bytes(windowBytes)} for the sliding-window layers`;
+  if (tp > 1) {
+    kv += b.kvShards === 1 ? ", all of it on every GPU: MLA's latent is not split by tensor parallel" : ` ÷ ${tp} GPUs`;
+  }
+  const m = b.perGpu;
+  return (
+    `${head}: weights ${gib(m.weightsGiB)} GiB + KV cache ${gib(m.kvCacheGiB)} GiB (${kv}) + ` +
+    `overhead ${gib(m.overheadGiB)} GiB = ${gib(m.totalGiB)} GiB${tp === 1 ? "" : ` per ${unit}`}`
+  );
+}
+
+/** A GPU layout to try: the current one first, then bigger ones in the order a user would reach for them. */
+interface Layout {
+  readonly capacityGiB: number;
+  readonly tensorParallel: number;
+  /** How to ask for it, e.g. `tensorParallel: 2`; empty for the current layout. */
+  readonly label: string;
+}
+
+/**
+ * The way out of a memory failure, `use A, or B, or C`:
+ * - a bigger layout that fits as is: the smallest power-of-two `tensorParallel` dividing the heads
+ *   and ≤ gpusPerServer; on a MIG slice, a bigger MIG profile, then whole GPUs;
+ * - `maxContextTokens ≤ N` (a multiple of 1024, at least 1024), `maxConcurrentSequences ≤ N`,
+ *   `kvCacheDtype: fp8`: each at the current layout, or `… with <layout>` at the smallest bigger
+ *   layout where it fits, left out when that layout already fits unchanged;
+ * - only when none of those exists: `precision: fp8` then `precision: int4` (smaller than the
+ *   current precision), at the smallest layout where it fits;
+ * - otherwise: `needs more than one server's memory (nothing fits up to tensorParallel: N); …`.
+ */
+function wayOut(input: FitInput, overheadGiB: number, current: Scenario): string {
+  const layouts = candidateLayouts(input, current);
+  const at = (layout: Layout, change: Partial<Scenario> = {}): Budget =>
+    evaluate(input, overheadGiB, {
+      ...current,
+      capacityGiB: layout.capacityGiB,
+      tensorParallel: layout.tensorParallel,
+      ...change,
+    });
+
+  const options: string[] = [];
+  const biggerIndex = layouts.findIndex((layout, i) => i > 0 && at(layout).fits);
+  if (biggerIndex > 0) options.push(layouts[biggerIndex].label);
+  // A change with a layout only helps when it needs less than the layout that fits unchanged.
+  const lastUseful = biggerIndex > 0 ? biggerIndex - 1 : layouts.length - 1;
+
+  const tweaks: ((layout: Layout) => string | undefined)[] = [
+    (layout) => {
+      const b = at(layout);
+      const tokens = Math.floor(b.maxContextTokens / CONTEXT_STEP_TOKENS) * CONTEXT_STEP_TOKENS;
+      if (tokens < CONTEXT_STEP_TOKENS || tokens >= current.contextTokens) return undefined;
+      return at(layout, { contextTokens: tokens }).fits ? `maxContextTokens ≤ ${tokens}` : undefined;
+    },
+    (layout) => {
+      const n = at(layout).maxSequences;
+      return n >= 1 && n < current.sequences ? `maxConcurrentSequences ≤ ${n}` : undefined;
+    },
+    (layout) =>
+      current.kvCacheDtype !== "fp8" && at(layout, { kvCacheDtype: "fp8" }).fits ? "kvCacheDtype: fp8" : undefined,
+  ];
+  for (const tweak of tweaks) {
+    const found = firstLayout(layouts.slice(0, lastUseful + 1), tweak);
+    if (found !== undefined) options.push(found);
+  }
+
+  if (options.length === 0) {
+    for (const precision of ["fp8", "int4"] as const) {
+      if (bytesPerWeight(precision) >= bytesPerWeight(current.precision)) continue;
+      const found = firstLayout(layouts, (layout) => (at(layout, { precision }).fits ? `precision: ${precision}` : undefined));
+      if (found !== undefined) {
+        options.push(found);
+        break;
+      }
+    }
+  }
+
+  if (options.length === 0) {
+    const largest = layouts[layouts.length - 1];
+    return (
+      `needs more than one server's memory (nothing fits up to tensorParallel: ${largest.tensorParallel}); ` +
+      "multi-node serving is out of scope"
+    );
+  }
+  return `use ${options.join(", or ")}`;
+}
+
+/** The first layout where `tweak` gives a suggestion, phrased `X` or `X with <layout>`. */
+function firstLayout(layouts: readonly Layout[], tweak: (layout: Layout) => string | undefined): string | undefined {
+  for (const layout of layouts) {
+    const suggestion = tweak(layout);
+    if (suggestion !== undefined) return layout.label === "" ? suggestion : `${suggestion} with ${layout.label}`;
+  }
+  return undefined;
+}
+
+function candidateLayouts(input: FitInput, current: Scenario): Layout[] {
+  const layouts: Layout[] = [{ capacityGiB: current.capacityGiB, tensorParallel: current.tensorParallel, label: "" }];
+  const mig = input.migProfile;
+  const minTp = mig === undefined ? current.tensorParallel + 1 : 1;
+  if (mig !== undefined) {
+    const bigger = input.gpu.migProfiles
+      .filter((p) => p.memoryGiB > mig.memoryGiB)
+      .sort((a, b) => a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name));
+    for (const profile of bigger) {
+      layouts.push({ capacityGiB: profile.memoryGiB, tensorParallel: 1, label: `migProfile: ${profile.name}` });
+    }
+  }
+  for (let tp = 1; tp <= input.gpusPerServer; tp *= 2) {
+    if (tp < minTp || !dividesHeads(input.model, tp)) continue;
+    const label =
+      mig === undefined
+        ? `tensorParallel: ${tp}`
+        : tp === 1
+          ? "a whole GPU (no migProfile)"
+          : `whole GPUs (no migProfile) and tensorParallel: ${tp}`;
+    layouts.push({ capacityGiB: input.gpu.memoryGiB, tensorParallel: tp, label });
+  }
+  return layouts;
+}
+
+/** GiB with one decimal. */
+function gib(value: number): string {
+  return value.toFixed(1);
+}
+
+/** One decimal, without a trailing `.0`: `80`, `39.5`. */
+function trimmed(value: number): string {
+  const text = value.toFixed(1);
+  return text.endsWith(".0") ? text.slice(0, -2) : text;
+}
+
+/** A byte count in KiB below 1 MiB, MiB below 1 GiB, else GiB. */
+function bytes(value: number): string {
+  if (value < MIB) return `${trimmed(value / KIB)} KiB`;
+  if (value < GIB) return `${trimmed(value / MIB)} MiB`;
+  return `${trimmed(value / GIB)} GiB`;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
+}
+
+/** `1, 2, 4 or 8`. */
+function listNumbers(values: readonly number[]): string {
+  if (values.length <= 1) return values.join("");
+  return `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
+}

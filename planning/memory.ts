@@ -1,0 +1,125 @@
+/**
+ * GPU memory arithmetic for serving a model with vLLM: weight bytes and KV cache bytes.
+ * Pure functions, no I/O. Formulas from cost-data.md §6.1; all results are in bytes unless the
+ * name says otherwise.
+ */
+import type { ModelSpec, WeightPrecision } from "../catalog/types";
+
+/** Bytes in one GiB. */
+export const GIB = 2 ** 30;
+
+/** Bytes in one MiB. */
+export const MIB = 2 ** 20;
+
+/** Bytes in one KiB. */
+export const KIB = 2 ** 10;
+
+/** Converts bytes to GiB. */
+export function toGiB(bytes: number): number {
+  return bytes / GIB;
+}
+
+/** The `--kv-cache-dtype` values the planner understands. */
+export type KvCacheDtype = "auto" | "bf16" | "fp8";
+
+/**
+ * Bytes one weight takes in a precision.
+ *
+ * MXFP4 is 4-bit values plus one shared 8-bit scale per block of 32: (32 × 4 + 8) / 32 = 4.25 bits
+ * = 0.53125 bytes. That is exact for the MoE expert weights, which hold almost all of an MXFP4
+ * model's parameters; the attention, router and embedding weights stay in BF16, so
+ * `parametersB.total × 0.53125` underestimates the file. Set `checkpointGiB` on the model to use
+ * the real size (see `weightsBytes`).
+ */
+export function bytesPerWeight(precision: WeightPrecision): number {
+  switch (precision) {
+    case "bf16":
+      return 2;
+    case "fp8":
+      return 1;
+    case "int4":
+      return 0.5;
+    case "mxfp4":
+      return 4.25 / 8;
+  }
+}
+
+/**
+ * Bytes the model's weights take in GPU memory (all GPUs together).
+ * In the model's native precision the published checkpoint size wins when it is known: it is what
+ * vLLM loads, and it includes the tensors that are not quantized.
+ */
+export function weightsBytes(model: ModelSpec, precision: WeightPrecision): number {
+  if (precision === model.nativePrecision && model.checkpointGiB !== undefined) {
+    return model.checkpointGiB * GIB;
+  }
+  return model.parametersB.total * 1e9 * bytesPerWeight(precision);
+}
+
+/**
+ * Bytes of one KV cache element. vLLM's `auto` uses the model's activation dtype, which is BF16
+ * for every model here, whatever the weight precision: an FP8-native checkpoint (DeepSeek-V3) or
+ * an FP8/INT4-quantized one still keeps a BF16 KV cache unless `fp8` is asked for.
+ */
+export function kvBytesPerElement(kvCacheDtype: KvCacheDtype): number {
+  return kvCacheDtype === "fp8" ? 1 : 2;
+}
+
+/** KV cache of one sequence, split into the part that grows with context and the part that does not. */
+export interface KvBytes {
+  /** Bytes per token of context, over the layers that attend to the full context (all layers for MLA). */
+  readonly perToken: number;
+  /**
+   * Bytes per sequence for the sliding-window layers once the context reaches the window; 0 for
+   * models without sliding-window layers. Shorter contexts use a proportional share.
+   */
+  readonly perSequenceFixed: number;
+}
+
+/**
+ * KV cache bytes per token and per sequence.
+ *
+ * - GQA/MHA: `2 (K and V) × layers × kvHeads × headDim × bytes`. Sliding-window layers only keep
+ *   `windowTokens` tokens, so they go to `perSequenceFixed`.
+ * - MLA: `layers × (kvLoraRank + qkRopeHeadDim) × bytes`: one compressed latent and one RoPE key
+ *   per token, no separate V (DeepSeek-V3 report, arXiv:2412.19437).
+ *
+ * @param _weightPrecision accepted for call sites that have it at hand; it does not change the
+ *   result, because `auto` resolves to BF16 for every weight precision (see `kvBytesPerElement`).
+ */
+export function kvBytesPerToken(
+  model: ModelSpec,
+  kvCacheDtype: KvCacheDtype,
+  _weightPrecision?: WeightPrecision,
+): KvBytes {
+  const bytes = kvBytesPerElement(kvCacheDtype);
+  const attention = model.attention;
+  if (attention.kind === "mla") {
+    return { perToken: model.layers * (attention.kvLoraRank + attention.qkRopeHeadDim) * bytes, perSequenceFixed: 0 };
+  }
+  const perLayerToken = 2 * model.kvHeads * model.headDim * bytes;
+  const window = attention.slidingWindow;
+  if (window === undefined) {
+    return { perToken: model.layers * perLayerToken, perSequenceFixed: 0 };
+  }
+  return {
+    perToken: (model.layers - window.layers) * perLayerToken,
+    perSequenceFixed: window.layers * perLayerToken * window.windowTokens,
+  };
+}
+
+/**
+ * KV cache bytes of one sequence of `contextTokens` tokens: the full-attention layers for every
+ * token, the sliding-window layers for `min(contextTokens, windowTokens)` tokens.
+ */
+export function kvBytesPerSequence(model: ModelSpec, contextTokens: number, kvCacheDtype: KvCacheDtype): number {
+  const kv = kvBytesPerToken(model, kvCacheDtype);
+  return kv.perToken * contextTokens + kvWindowBytes(model, kv, contextTokens);
+}
+
+/** The sliding-window share of one sequence's KV at `contextTokens` (0 without sliding-window layers). */
+export function kvWindowBytes(model: ModelSpec, kv: KvBytes, contextTokens: number): number {
+  if (model.attention.kind !== "gqa" || model.attention.slidingWindow === undefined) return 0;
+  const windowTokens = model.attention.slidingWindow.windowTokens;
+  return (kv.perSequenceFixed * Math.min(contextTokens, windowTokens)) / windowTokens;
+}

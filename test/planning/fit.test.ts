@@ -1,0 +1,412 @@
+import type { GpuSpec, MigProfile, ModelSpec } from "../../catalog/types";
+import { DEFAULT_OVERHEAD_GIB, checkFit, describeFit, type FitInput } from "../../planning/fit";
+
+// Architectures from cost-data.md §6.2 and GPU sizes from §2.1, defined here so the test does not
+// depend on the catalog. Every expected number below is worked out by hand in the comments.
+const GIB = 2 ** 30;
+const REVISION = "0".repeat(40);
+function model(spec: Omit<ModelSpec, "name" | "huggingFace" | "sources" | "hiddenSize" | "defaultContextTokens">): ModelSpec {
+  return {
+    name: spec.id,
+    hiddenSize: 4096,
+    defaultContextTokens: 131072,
+    huggingFace: { repo: `test/${spec.id}`, revision: REVISION, gated: false },
+    sources: [],
+    ...spec,
+  };
+}
+function gpu(id: string, memoryGiB: number, migProfiles: MigProfile[] = []): GpuSpec {
+  return {
+    id,
+    name: id,
+    memoryGiB,
+    memoryBandwidthTBps: 1,
+    denseTflops: { bf16: 1, fp8: 1, fp4: null },
+    tdpW: 700,
+    migProfiles,
+    sources: [],
+  };
+}
+
+const llama70b = model({
+  id: "llama-3.3-70b",
+  parametersB: { total: 70.6, active: 70.6 },
+  layers: 80,
+  attentionHeads: 64,
+  kvHeads: 8,
+  headDim: 128,
+  attention: { kind: "gqa" },
+  nativePrecision: "bf16",
+});
+const llama8b = model({
+  id: "llama-3.1-8b",
+  parametersB: { total: 8.03, active: 8.03 },
+  layers: 32,
+  attentionHeads: 32,
+  kvHeads: 8,
+  headDim: 128,
+  attention: { kind: "gqa" },
+  nativePrecision: "bf16",
+});
+const qwen32b = model({
+  id: "qwen3-32b",
+  parametersB: { total: 32.8, active: 32.8 },
+  layers: 64,
+  attentionHeads: 64,
+  kvHeads: 8,
+  headDim: 128,
+  attention: { kind: "gqa" },
+  nativePrecision: "bf16",
+});
+const qwen30bA3b = model({
+  id: "qwen3-30b-a3b",
+  parametersB: { total: 30.5, active: 3.3 },
+  layers: 48,
+  attentionHeads: 32,
+  kvHeads: 4,
+  headDim: 128,
+  attention: { kind: "gqa" },
+  nativePrecision: "bf16",
+});
+const gptOss120b = model({
+  id: "gpt-oss-120b",
+  parametersB: { total: 116.8, active: 5.1 },
+  layers: 36,
+  attentionHeads: 64,
+  kvHeads: 8,
+  headDim: 64,
+  attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
+  nativePrecision: "mxfp4",
+  checkpointGiB: 60.8,
+});
+const deepseekV3 = model({
+  id: "deepseek-v3",
+  parametersB: { total: 671, active: 37 },
+  layers: 61,
+  attentionHeads: 128,
+  kvHeads: 128,
+  headDim: 128,
+  attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
+  nativePrecision: "fp8",
+});
+
+const mig3g40gb: MigProfile = { name: "3g.40gb", memoryGiB: 40, instancesPerGpu: 2 };
+const h100 = gpu("h100-sxm", 80, [
+  { name: "1g.10gb", memoryGiB: 10, instancesPerGpu: 7 },
+  { name: "2g.20gb", memoryGiB: 20, instancesPerGpu: 3 },
+  mig3g40gb,
+  { name: "4g.40gb", memoryGiB: 40, instancesPerGpu: 1 },
+  { name: "7g.80gb", memoryGiB: 80, instancesPerGpu: 1 },
+]);
+const h200 = gpu("h200-sxm", 141);
+const l40s = gpu("l40s", 48);
+
+function input(overrides: Partial<FitInput> & Pick<FitInput, "model" | "gpu">): FitInput {
+  return {
+    precision: "bf16",
+    tensorParallel: 1,
+    maxContextTokens: 8192,
+    maxConcurrentSequences: 1,
+    kvCacheDtype: "auto",
+    gpuMemoryUtilization: 0.9,
+    gpusPerServer: 8,
+    ...overrides,
+  };
+}
+
+describe("checkFit: memory", () => {
+  test("fits: Llama 3.1 8B bf16 on one L40S, 8 × 8k sequences", () => {
+    // GIVEN 8.03e9 weights × 2 bytes on a 48 GiB L40S at 0.90
+    const weights = (8.03e9 * 2) / GIB; // 14.957 GiB
+    const kv = (8192 * 8 * 131072) / GIB; // 8192 tokens × 8 seqs × 128 KiB = 8 GiB
+    const usable = 48 * 0.9; // 43.2 GiB
+    // WHEN checked
+    const result = checkFit(input({ model: llama8b, gpu: l40s, maxConcurrentSequences: 8 }));
+    // THEN it fits with the waterfall per GPU
+    expect(result.fits).toBe(true);
+    expect(result.problems).toEqual([]);
+    expect(result.perGpu.capacityGiB).toBe(48);
+    expect(result.perGpu.usableGiB).toBeCloseTo(usable, 9);
+    expect(result.perGpu.weightsGiB).toBeCloseTo(weights, 9);
+    expect(result.perGpu.kvCacheGiB).toBe(kv);
+    expect(result.perGpu.overheadGiB).toBe(DEFAULT_OVERHEAD_GIB);
+    expect(result.perGpu.totalGiB).toBeCloseTo(weights + kv + 2, 9); // 24.957 GiB
+    // AND 1 GiB per 8k sequence leaves room for floor(43.2 − 14.957 − 2) = floor(26.24) = 26 of them
+    expect(result.maxConcurrentSequencesAtContext).toBe(26);
+    // AND 8 sequences can each hold floor(26.2430 GiB / 8 / 131072 B) = floor(26.2430 × 1024) = 26,872 tokens
+    expect(result.maxContextAtConcurrency).toBe(Math.floor(((usable - weights - 2) * GIB) / 8 / 131072));
+    expect(result.maxContextAtConcurrency).toBe(26872);
+  });
+
+  test("does not fit: 70B fp8 at 32k on one H100, with the full message", () => {
+    // GIVEN Llama 3.3 70B fp8 on one H100 (80 GiB × 0.90 = 72.0 GiB) at 32,768 tokens
+    const weights = (70.6e9 * 1) / GIB; // 65.75 GiB
+    const kv = (32768 * 327680) / GIB; // 32768 tokens × 320 KiB = 10.0 GiB
+    // weights + KV + overhead = 65.75 + 10 + 2 = 77.75 GiB > 72.0
+    // TP 2: 32.88 + 5 + 2 = 39.9 GiB ≤ 72 → fits
+    // Context: (72 − 65.75 − 2) GiB = 70 × 2^30 − 70.6e9 = 4,561,927,680 B ÷ 327,680 B = 13,921 tokens → 13,312
+    // fp8 KV alone: 65.75 + 5 + 2 = 72.75 > 72 → not suggested
+    const result = checkFit(input({ model: llama70b, gpu: h100, precision: "fp8", maxContextTokens: 32768 }));
+    // WHEN checked THEN one problem with the waterfall and the way out
+    expect(result.fits).toBe(false);
+    expect(result.perGpu.weightsGiB).toBeCloseTo(weights, 9);
+    expect(result.perGpu.kvCacheGiB).toBe(kv);
+    expect(result.problems).toEqual([
+      "does not fit one h100-sxm (80 GiB × 0.90 = 72.0 GiB): weights 65.8 GiB + KV cache 10.0 GiB " +
+        "(32768 tokens × 1 sequence × 320 KiB) + overhead 2.0 GiB = 77.8 GiB; " +
+        "use tensorParallel: 2, or maxContextTokens ≤ 13312",
+    ]);
+    expect(result.maxConcurrentSequencesAtContext).toBe(0);
+    expect(result.maxContextAtConcurrency).toBe(Math.floor((70 * GIB - 70.6e9) / 327680));
+    expect(result.maxContextAtConcurrency).toBe(13921);
+  });
+
+  test("overheadGiB overrides the default and can tip the fit", () => {
+    // GIVEN 70B fp8 on one H100 at 8k: 65.75 + 8192 × 320 KiB (2.5 GiB) + 2 = 70.25 GiB ≤ 72 fits
+    const base = input({ model: llama70b, gpu: h100, precision: "fp8", maxContextTokens: 8192 });
+    expect(checkFit(base).fits).toBe(true);
+    // WHEN the overhead is 4 GiB THEN 65.75 + 2.5 + 4 = 72.25 GiB > 72 does not
+    const result = checkFit({ ...base, overheadGiB: 4 });
+    expect(result.fits).toBe(false);
+    expect(result.perGpu.overheadGiB).toBe(4);
+    expect(result.problems[0]).toContain("+ overhead 4.0 GiB = 72.3 GiB;");
+  });
+
+  test("tensor parallel splits weights and KV per GPU, and the message says per GPU", () => {
+    // GIVEN Llama 3.3 70B bf16 on 2 × H100, 16 × 8k sequences
+    const weights = (70.6e9 * 2) / 2 / GIB; // 141.2e9 B ÷ 2 GPUs = 65.75 GiB per GPU
+    const kv = (8192 * 16 * 327680) / 2 / GIB; // 40 GiB ÷ 2 = 20 GiB per GPU → 87.75 > 72
+    // TP 4: 32.88 + 10 + 2 = 44.9 ≤ 72 → fits
+    // Context at TP 2: (70 × 2^30 − 70.6e9) × 2 GPUs ÷ 16 seqs ÷ 327,680 = 1,740 tokens → 1,024
+    // Sequences at TP 2: 4,561,927,680 × 2 ÷ (8192 × 327,680 = 2,684,354,560) = 3.4 → 3
+    // fp8 KV: 65.75 + 10 + 2 = 77.75 > 72 → not suggested
+    const result = checkFit(input({ model: llama70b, gpu: h100, tensorParallel: 2, maxConcurrentSequences: 16 }));
+    // WHEN checked THEN
+    expect(result.perGpu.weightsGiB).toBeCloseTo(weights, 9);
+    expect(result.perGpu.kvCacheGiB).toBe(kv);
+    expect(result.maxConcurrentSequencesAtContext).toBe(3);
+    expect(result.problems).toEqual([
+      "does not fit 2 × h100-sxm (per GPU: 80 GiB × 0.90 = 72.0 GiB): weights 65.8 GiB + KV cache 20.0 GiB " +
+        "(8192 tokens × 16 sequences × 320 KiB ÷ 2 GPUs) + overhead 2.0 GiB = 87.8 GiB per GPU; " +
+        "use tensorParallel: 4, or maxContextTokens ≤ 1024, or maxConcurrentSequences ≤ 3",
+    ]);
+  });
+
+  test("an fp8 KV cache halves the KV and doubles the sequences", () => {
+    // GIVEN Qwen3-32B fp8 on one H100, 2 × 32k sequences
+    const weights = 32.8e9 / GIB; // 30.55 GiB
+    const free = 72 - weights - 2; // 39.45 GiB for KV
+    // bf16 KV: 2 × 64 × 8 × 128 × 2 = 262,144 B/token → 8 GiB per 32k sequence
+    const bf16 = checkFit(input({ model: qwen32b, gpu: h100, precision: "fp8", maxContextTokens: 32768, maxConcurrentSequences: 2 }));
+    // WHEN the KV dtype is fp8: 131,072 B/token → 4 GiB per sequence
+    const fp8 = checkFit(
+      input({ model: qwen32b, gpu: h100, precision: "fp8", maxContextTokens: 32768, maxConcurrentSequences: 2, kvCacheDtype: "fp8" }),
+    );
+    // THEN both fit, KV 16 → 8 GiB, and floor(39.45 / 8) = 4 → floor(39.45 / 4) = 9 sequences
+    expect(bf16.fits && fp8.fits).toBe(true);
+    expect([bf16.kvBytesPerToken, fp8.kvBytesPerToken]).toEqual([262144, 131072]);
+    expect([bf16.perGpu.kvCacheGiB, fp8.perGpu.kvCacheGiB]).toEqual([16, 8]);
+    expect([bf16.maxConcurrentSequencesAtContext, fp8.maxConcurrentSequencesAtContext]).toEqual([
+      Math.floor(free / 8),
+      Math.floor(free / 4),
+    ]);
+    expect(fp8.maxConcurrentSequencesAtContext).toBe(9);
+  });
+
+  test("suggests kvCacheDtype: fp8 when that alone fits", () => {
+    // GIVEN Qwen3-32B fp8 on one H100, 5 × 32k sequences: 30.55 + 5 × 8 + 2 = 72.55 GiB > 72
+    // fp8 KV: 30.55 + 20 + 2 = 52.55 ≤ 72; TP 2: 15.27 + 20 + 2 = 37.3 ≤ 72
+    // Context: (70 × 2^30 − 32.8e9) ÷ 5 ÷ 262,144 = 42,361,927,680 ÷ 5 ÷ 262,144 = 32,319 → 31,744
+    // Sequences: floor(39.45 / 8) = 4
+    const result = checkFit(
+      input({ model: qwen32b, gpu: h100, precision: "fp8", maxContextTokens: 32768, maxConcurrentSequences: 5 }),
+    );
+    // WHEN checked THEN every way out is offered
+    expect(result.maxContextAtConcurrency).toBe(Math.floor((70 * GIB - 32.8e9) / 5 / 262144));
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(
+      /; use tensorParallel: 2, or maxContextTokens ≤ 31744, or maxConcurrentSequences ≤ 4, or kvCacheDtype: fp8$/,
+    );
+  });
+
+  test("suggests a bigger TP with a shorter context when the current one cannot hold the weights", () => {
+    // GIVEN Llama 3.3 70B bf16 on one H100: 131.5 GiB of weights alone exceed 72 GiB
+    // TP 2: 65.75 + 20 + 2 = 87.75 > 72; TP 4: 32.88 + 10 + 2 = 44.9 → the smallest TP that fits is 4
+    // Context and sequences only help from TP 2 on: 1,024 tokens or 3 sequences (see the TP 2 test)
+    const result = checkFit(input({ model: llama70b, gpu: h100, maxConcurrentSequences: 16 }));
+    // WHEN checked THEN
+    expect(result.problems[0]).toMatch(
+      /; use tensorParallel: 4, or maxContextTokens ≤ 1024 with tensorParallel: 2, or maxConcurrentSequences ≤ 3 with tensorParallel: 2$/,
+    );
+  });
+});
+
+describe("checkFit: sliding window and MLA", () => {
+  test("gpt-oss-120b: window layers are capped at 128 tokens", () => {
+    // GIVEN gpt-oss-120b MXFP4 (60.8 GiB checkpoint) on one H100, 4 × 32k sequences
+    // full layers: 2 × 18 × 8 × 64 × 2 = 36,864 B/token; window layers: 36,864 × 128 = 4.5 MiB per sequence
+    const perSequence = 36864 * 32768 + 36864 * 128; // 1.125 GiB + 4.5 MiB
+    const kv = (4 * perSequence) / GIB; // 4.518 GiB
+    // sequences: floor((72 − 60.8 − 2) GiB / 1.1294 GiB) = floor(8.15) = 8 (all 36 layers full: only 4)
+    const result = checkFit(
+      input({ model: gptOss120b, gpu: h100, precision: "mxfp4", maxContextTokens: 32768, maxConcurrentSequences: 4 }),
+    );
+    // WHEN checked THEN
+    expect(result.fits).toBe(true);
+    expect(result.perGpu.weightsGiB).toBeCloseTo(60.8, 9);
+    expect(result.perGpu.kvCacheGiB).toBeCloseTo(kv, 9);
+    expect(result.kvBytesPerSequence).toBe(perSequence);
+    expect(result.maxConcurrentSequencesAtContext).toBe(Math.floor(((72 - 60.8 - 2) * GIB) / perSequence));
+    expect(result.maxConcurrentSequencesAtContext).toBe(8);
+    // AND 4 sequences hold floor(((9.2 GiB ÷ 4) − 4.5 MiB) ÷ 36,864) = 66,864 tokens each
+    expect(result.maxContextAtConcurrency).toBe(Math.floor(((9.2 * GIB) / 4 - 36864 * 128) / 36864));
+    expect(result.maxContextAtConcurrency).toBe(66864);
+  });
+
+  test("gpt-oss-120b: the message names the sliding-window part", () => {
+    // GIVEN 4 × 128k sequences: 4 × (36,864 × 131,072 + 4.5 MiB) = 18.02 GiB; 60.8 + 18.02 + 2 = 80.8 > 72
+    const result = checkFit(
+      input({ model: gptOss120b, gpu: h100, precision: "mxfp4", maxContextTokens: 131072, maxConcurrentSequences: 4 }),
+    );
+    // WHEN checked THEN the KV part shows both terms
+    expect(result.problems[0]).toContain(
+      "KV cache 18.0 GiB (131072 tokens × 4 sequences × 36 KiB + 4 sequences × 4.5 MiB for the sliding-window layers)",
+    );
+  });
+
+  test("DeepSeek-V3 (MLA) on 8 × H200: the latent KV is on every GPU, not split", () => {
+    // GIVEN 671e9 fp8 weights ÷ 8 GPUs = 78.12 GiB per GPU; H200 141 × 0.90 = 126.9 GiB
+    const weights = 671e9 / 8 / GIB;
+    // KV: 61 × (512 + 64) × 2 = 70,272 B/token; 32k sequence = 2,302,672,896 B = 2.14 GiB; × 8 seqs, not ÷ 8
+    const perSequence = 32768 * 70272;
+    const result = checkFit(
+      input({ model: deepseekV3, gpu: h200, precision: "fp8", tensorParallel: 8, maxContextTokens: 32768, maxConcurrentSequences: 8 }),
+    );
+    // WHEN checked THEN it fits with 8 × 2.14 = 17.16 GiB of KV per GPU
+    expect(result.fits).toBe(true);
+    expect(result.kvBytesPerToken).toBe(70272);
+    expect(result.perGpu.kvCacheGiB).toBeCloseTo((8 * perSequence) / GIB, 9);
+    // AND floor((126.9 − 78.12 − 2) / 2.14) = floor(21.8) = 21 sequences (it would be 174 if KV were split)
+    expect(result.maxConcurrentSequencesAtContext).toBe(Math.floor(((126.9 - weights - 2) * GIB) / perSequence));
+    expect(result.maxConcurrentSequencesAtContext).toBe(21);
+  });
+
+  test("DeepSeek-V3 fp8 on 8 × H100: precision is the only way out", () => {
+    // GIVEN 78.12 GiB of weights per GPU > 72 GiB even at TP 8; int4: 335.5e9 ÷ 8 = 39.06 GiB + KV 2.14 + 2 ≤ 72
+    const result = checkFit(
+      input({ model: deepseekV3, gpu: h100, precision: "fp8", tensorParallel: 8, maxContextTokens: 32768 }),
+    );
+    // WHEN checked THEN only int4 is suggested (fp8 is what it runs already)
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/ per GPU; use precision: int4$/);
+    expect(result.problems[0]).toContain("2.1 GiB (32768 tokens × 1 sequence × 68.6 KiB, all of it on every GPU");
+  });
+
+  test("DeepSeek-V3 int4 on a 4 × L40S server needs more than one server", () => {
+    // GIVEN 335.5e9 B ÷ 4 = 78.1 GiB per GPU > 48 × 0.9 = 43.2, and nothing is smaller than int4
+    const result = checkFit(
+      input({ model: deepseekV3, gpu: l40s, precision: "int4", tensorParallel: 4, gpusPerServer: 4 }),
+    );
+    // WHEN checked THEN
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(
+      /; needs more than one server's memory \(nothing fits up to tensorParallel: 4\); multi-node serving is out of scope$/,
+    );
+  });
+});
+
+describe("checkFit: layout rules", () => {
+  test("reports TP that does not divide the KV heads", () => {
+    // GIVEN Qwen3-30B-A3B (32 heads, 4 KV heads) WHEN tensorParallel is 8 on an 8-GPU server
+    // memory: 61e9 B ÷ 8 = 7.1 GiB per GPU fits, so only the layout is wrong
+    const result = checkFit(input({ model: qwen30bA3b, gpu: h100, tensorParallel: 8 }));
+    // THEN
+    expect(result.fits).toBe(false);
+    expect(result.problems).toEqual([
+      "tensorParallel must divide the attention heads (32) and KV heads (4) of qwen3-30b-a3b, got 8; allowed 1, 2 or 4",
+    ]);
+  });
+
+  test("MLA models only need TP to divide the attention heads", () => {
+    // GIVEN DeepSeek-V3 (128 heads) WHEN tensorParallel is 3 THEN heads only; 1, 2, 4, 8 allowed on 8 GPUs
+    const result = checkFit(input({ model: deepseekV3, gpu: h200, precision: "fp8", tensorParallel: 3 }));
+    expect(result.problems[0]).toBe(
+      "tensorParallel must divide the attention heads (128) of deepseek-v3, got 3; allowed 1, 2, 4 or 8",
+    );
+  });
+
+  test("reports TP beyond one server as out of scope", () => {
+    // GIVEN Llama 3.3 70B bf16 (141.2e9 B ÷ 8 = 16.4 GiB per GPU fits an L40S)
+    // WHEN tensorParallel is 8 on a 4-GPU server
+    const result = checkFit(input({ model: llama70b, gpu: l40s, tensorParallel: 8, gpusPerServer: 4 }));
+    // THEN
+    expect(result.problems).toEqual([
+      "tensorParallel must be at most the 4 GPUs of one server, got 8; " +
+        "multi-node serving (pipeline parallel across servers) is out of scope",
+    ]);
+  });
+
+  test("rejects input that cannot be checked", () => {
+    // GIVEN tensorParallel 0 WHEN checked THEN a problem, not a division by zero
+    const result = checkFit(input({ model: llama8b, gpu: h100, tensorParallel: 0 }));
+    expect(result.fits).toBe(false);
+    expect(result.problems).toEqual(["tensorParallel must be a whole number ≥ 1, got 0"]);
+  });
+});
+
+describe("checkFit: MIG slices", () => {
+  test("fits a small model on a 3g.40gb slice, sized from the slice", () => {
+    // GIVEN Llama 3.1 8B fp8 on an H100 3g.40gb slice: 40 × 0.90 = 36.0 GiB usable
+    const weights = 8.03e9 / GIB; // 7.48 GiB
+    // 4 × 8k sequences × 128 KiB = 4 GiB; floor((36 − 7.48 − 2) / 1 GiB) = 26 sequences
+    const result = checkFit(
+      input({ model: llama8b, gpu: h100, migProfile: mig3g40gb, precision: "fp8", maxConcurrentSequences: 4 }),
+    );
+    // WHEN checked THEN
+    expect(result.fits).toBe(true);
+    expect(result.perGpu.capacityGiB).toBe(40);
+    expect(result.perGpu.usableGiB).toBeCloseTo(36, 9);
+    expect(result.maxConcurrentSequencesAtContext).toBe(Math.floor(36 - weights - 2));
+    expect(result.maxConcurrentSequencesAtContext).toBe(26);
+  });
+
+  test("names the slice and suggests a bigger profile", () => {
+    // GIVEN Qwen3-32B bf16 (65.6e9 B = 61.1 GiB) on a 3g.40gb slice (36.0 GiB usable)
+    // 4g.40gb is no bigger; 7g.80gb: 72 − 61.1 − 2 = 8.9 GiB ≥ 4 × 8k × 256 KiB = 8 GiB → fits
+    const result = checkFit(
+      input({ model: qwen32b, gpu: h100, migProfile: mig3g40gb, maxConcurrentSequences: 4 }),
+    );
+    // WHEN checked THEN
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^does not fit one h100-sxm MIG slice 3g\.40gb \(40 GiB × 0\.90 = 36\.0 GiB\): weights 61\.1 GiB/);
+    expect(result.problems[0]).toMatch(/; use migProfile: 7g\.80gb$/);
+  });
+
+  test("reports TP > 1 on a MIG slice", () => {
+    // GIVEN a 3g.40gb slice WHEN tensorParallel is 2 THEN a layout problem (memory fits: 8B fp8 ÷ 2)
+    const result = checkFit(
+      input({ model: llama8b, gpu: h100, migProfile: mig3g40gb, precision: "fp8", tensorParallel: 2 }),
+    );
+    expect(result.problems).toEqual([
+      "tensorParallel must be 1 on a MIG slice (3g.40gb), got 2: a CUDA process sees one MIG instance only; " +
+        "drop migProfile to use whole GPUs",
+    ]);
+  });
+});
+
+describe("describeFit", () => {
+  test("summarizes the per-GPU waterfall and the sequences that fit", () => {
+    // GIVEN the Llama 3.1 8B on L40S fit (14.96 + 8 + 2 = 24.96 of 43.2 GiB, 26 sequences)
+    const result = checkFit(input({ model: llama8b, gpu: l40s, maxConcurrentSequences: 8 }));
+    // WHEN described THEN
+    expect(describeFit(result)).toBe(
+      "weights 15.0 + KV 8.0 + overhead 2.0 = 25.0 of 43.2 GiB per GPU; 26 sequences fit at 8192 tokens",
+    );
+  });
+
+  test("says when one sequence fits", () => {
+    // GIVEN 70B fp8 on one H100 at 8k, 1 sequence: (72 − 65.75 − 2) GiB ÷ 2.5 GiB = 1.7 → 1
+    const result = checkFit(input({ model: llama70b, gpu: h100, precision: "fp8" }));
+    expect(describeFit(result)).toMatch(/; 1 sequence fits at 8192 tokens$/);
+  });
+});
