@@ -141,3 +141,43 @@ export interface GpuRentalPrice {
   readonly usdPerGpuHour: number;
   readonly sources: readonly Source[];
 }
+
+/** The efficiency factors of a `ThroughputCalibration`, by name. */
+export type EfficiencyFactor = "computeEfficiency" | "computeEfficiencyFp4" | "memoryBandwidthEfficiency" | "prefillEfficiency";
+
+/** A published benchmark result that an efficiency factor is fitted on (or checked against). */
+export interface CalibrationMeasurement {
+  /** Stable name, e.g. `mlperf-v5.0-dgx-h100-llama-2-70b-offline`. */
+  readonly id: string;
+  /** The factor this measurement sets or checks. */
+  readonly factor: EfficiencyFactor;
+  /** System, benchmark and scenario, e.g. `NVIDIA DGX H100 (8× H100 SXM 80GB), MLPerf Inference v5.0 closed, Llama-2-70B Offline`. */
+  readonly system: string;
+  /** Measured output tokens per second, per GPU. */
+  readonly measuredTokensPerSecondPerGpu: number;
+  /** The planner's roofline (efficiency 1) per GPU at the benchmark's configuration (see `config`). */
+  readonly rooflineTokensPerSecondPerGpu: number;
+  /** measuredTokensPerSecondPerGpu ÷ rooflineTokensPerSecondPerGpu. */
+  readonly ratio: number;
+  /** The configuration the roofline was evaluated at; `[assumed]` marks what the result does not publish. */
+  readonly config: string;
+  readonly sources: readonly Source[];
+}
+
+/**
+ * How much of the physical roofline a serving stack reaches (planning/throughput.ts). Each factor
+ * is a fraction in (0, 1]; the `sources` notes give the arithmetic from the measurements.
+ */
+export interface ThroughputCalibration {
+  /** Share of the compute ceiling (dense BF16/FP8 FLOPS) reached by compute-bound decode, end to end. */
+  readonly computeEfficiency: number;
+  /** Share of the compute ceiling reached when the matmuls run at FP4 (Blackwell MXFP4/NVFP4). */
+  readonly computeEfficiencyFp4: number;
+  /** Share of HBM bandwidth reached by bandwidth-bound decode steps (small batches, latency targets). */
+  readonly memoryBandwidthEfficiency: number;
+  /** Share of the compute ceiling charged for prompt (prefill) tokens. */
+  readonly prefillEfficiency: number;
+  /** The benchmark results the factors come from; empty for a calibration that rests on its sources alone. */
+  readonly measurements: readonly CalibrationMeasurement[];
+  readonly sources: readonly Source[];
+}

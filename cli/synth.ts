@@ -4,8 +4,8 @@
  */
 import { App } from "cdktf";
 import { UsageError } from "../config/errors";
-import { displayPath, findEnvironmentFiles, loadEnvironmentFiles } from "../config/loader";
-import type { ResolvedEnvironment } from "../config/resolve";
+import { displayPath, findEnvironmentFiles } from "../config/loader";
+import { PlannedEnvironment, loadAndPlan } from "./load";
 import { AiFactoryStack } from "../stacks/ai-factory-stack";
 import { Io, processIo, withExitCode } from "./output";
 
@@ -28,8 +28,8 @@ export function selectEnvironmentFiles(filter: string | undefined, dir = ENVIRON
 }
 
 /** Builds the stacks of `envs` in `app` (no I/O; `app.synth()` writes). */
-export function buildApp(app: App, envs: readonly ResolvedEnvironment[]): AiFactoryStack[] {
-  return envs.map((env) => new AiFactoryStack(app, env.config.name, { env }));
+export function buildApp(app: App, planned: readonly PlannedEnvironment[]): AiFactoryStack[] {
+  return planned.map(({ env, plan }) => new AiFactoryStack(app, env.config.name, { env, plan }));
 }
 
 export interface SynthOptions {
@@ -43,12 +43,12 @@ export function runSynth(options: SynthOptions): number {
   const io = options.io ?? processIo;
   return withExitCode(io, () => {
     const files = selectEnvironmentFiles(options.env.ENVIRONMENTS);
-    const envs = loadEnvironmentFiles(files);
+    const planned = loadAndPlan(files);
     // Only now, with every environment valid, is anything written.
     const app = new App();
-    buildApp(app, envs);
+    buildApp(app, planned);
     app.synth();
-    io.out(`synthesized ${envs.map((e) => e.config.name).join(", ")} into ${displayPath(app.outdir)}`);
+    io.out(`synthesized ${planned.map((p) => p.env.config.name).join(", ")} into ${displayPath(app.outdir)}`);
     return 0;
   }, { writes: true });
 }

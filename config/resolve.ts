@@ -6,6 +6,7 @@
 import { findGpu, findServer, gpuIds, serverIds } from "../catalog";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
 import { DocPath, Problem, oneOf, show } from "./errors";
+import { ResolvedModel, resolveModels } from "./resolve-models";
 import type { Environment, GpuSharing, NodePool } from "./schema";
 
 /** A node pool with its catalog references resolved. */
@@ -29,6 +30,8 @@ export interface ResolvedEnvironment {
   readonly config: Environment;
   /** Node pools sorted by name. */
   readonly pools: readonly ResolvedNodePool[];
+  /** Served models sorted by served name. */
+  readonly models: readonly ResolvedModel[];
 }
 
 const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
@@ -214,6 +217,15 @@ export function resolveEnvironment(
     });
   }
 
+  const models = resolveModels(file, env.models, pools, problems);
+  if (Object.keys(env.models).length > 0 && env.modelStore === undefined) {
+    problems.push({
+      file,
+      path: ["modelStore"],
+      message: "is required when models are served: weights come from the on-prem model store, never from the internet at run time",
+    });
+  }
+
   if (problems.length > 0) return { problems };
-  return { resolved: { file, config: env, pools }, problems };
+  return { resolved: { file, config: env, pools, models }, problems };
 }

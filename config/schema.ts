@@ -274,6 +274,202 @@ export const GpuOperatorSchema = z
   .describe("The NVIDIA GPU Operator: device plugin, GPU feature discovery, MIG manager, DCGM exporter.");
 
 // ---------------------------------------------------------------------------------------------
+// models and the model store
+
+/** Kubernetes object names are derived from served names; 52 leaves room for suffixes. */
+const SERVED_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export const PrecisionSchema = z
+  .enum(["bf16", "fp8", "int4", "mxfp4"])
+  .describe("Weight precision: bf16, fp8 (vLLM quantizes a bf16 checkpoint at load), or the checkpoint's own int4/mxfp4.");
+
+const GIT_SHA = /^[0-9a-f]{40}$/;
+
+export const InlineModelSchema = z
+  .strictObject({
+    id: catalogId("model.id").optional().describe("A catalog model to start from; the other fields then override it."),
+    name: z.string().min(1).optional().describe("Display name."),
+    parametersB: z
+      .strictObject({
+        total: positive.describe("All parameters, billions."),
+        active: positive.optional().describe("Parameters used per token (MoE), billions. @default - total"),
+      })
+      .optional()
+      .describe("Parameter counts."),
+    layers: z.number().int().positive().optional().describe("Transformer layers."),
+    hiddenSize: z.number().int().positive().optional().describe("Hidden size."),
+    attentionHeads: z.number().int().positive().optional().describe("Query heads."),
+    kvHeads: z.number().int().positive().optional().describe("Key/value heads (GQA)."),
+    headDim: z.number().int().positive().optional().describe("Dimension of one head."),
+    attention: z
+      .discriminatedUnion("kind", [
+        z.strictObject({
+          kind: z.literal("gqa"),
+          slidingWindow: z
+            .strictObject({
+              layers: z.number().int().positive().describe("Layers with sliding-window attention."),
+              windowTokens: z.number().int().positive().describe("Window length, tokens."),
+            })
+            .optional(),
+        }),
+        z.strictObject({
+          kind: z.literal("mla"),
+          kvLoraRank: z.number().int().positive().describe("Latent KV rank."),
+          qkRopeHeadDim: z.number().int().positive().describe("Decoupled RoPE key dimension."),
+        }),
+      ])
+      .optional()
+      .describe("Attention layout. @default `{ kind: gqa }`"),
+    nativePrecision: PrecisionSchema.optional().describe("Precision of the published checkpoint. @default `bf16`"),
+    defaultContextTokens: z.number().int().positive().optional().describe("Longest context the model supports."),
+    huggingFace: z
+      .strictObject({
+        repo: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, "must be a Hugging Face repository such as org/model").describe("Repository."),
+        revision: z.string().regex(GIT_SHA, "must be a commit SHA (40 hex digits), never a branch").describe("Pinned commit."),
+        gated: z.boolean().default(false).describe("Whether downloading needs an accepted licence and a token."),
+      })
+      .optional()
+      .describe("Where the weights come from."),
+    checkpointGiB: positive.optional().describe("Size of the checkpoint on disk, GiB. @default - parameters × bytes per weight"),
+  })
+  .describe("A model defined inline, or a catalog model with overrides.");
+
+export const ModelRefSchema = z
+  .union([catalogId("model"), InlineModelSchema])
+  .describe("A model catalog id (e.g. `llama-3.3-70b`), or an inline model.");
+
+export const ReplicasSchema = z
+  .union([
+    z.number().int().min(1).describe("A fixed number of replicas."),
+    z
+      .strictObject({
+        min: z.number().int().min(1).describe("Fewest replicas (scale-to-zero needs a request-holding router, so at least 1)."),
+        max: z.number().int().min(1).describe("Most replicas."),
+      })
+      .describe("Autoscaling between min and max on queued requests."),
+  ])
+  .default(1)
+  .describe("Replicas: a number, or `{ min, max }` for autoscaling.");
+
+export const ModelDeploymentSchema = z
+  .strictObject({
+    model: ModelRefSchema,
+    pool: dnsLabel("pool").describe("Node pool the model runs on."),
+    precision: PrecisionSchema.optional().describe("Weight precision. @default - the checkpoint's native precision"),
+    tensorParallel: z.number().int().min(1).max(16).default(1).describe("GPUs one replica shards the model over (one server at most)."),
+    maxContextTokens: z
+      .number()
+      .int()
+      .min(256)
+      .optional()
+      .describe("Context length per sequence (`--max-model-len`). @default - the model's context, at most 32768"),
+    maxConcurrentSequences: z
+      .number()
+      .int()
+      .min(1)
+      .default(16)
+      .describe("Sequences one replica serves at once at full context (`--max-num-seqs`); the fit check sizes KV cache for them."),
+    replicas: ReplicasSchema,
+    autoscaling: z
+      .strictObject({
+        kind: z.enum(["keda", "hpa"]).default("keda").describe("KEDA ScaledObject or HorizontalPodAutoscaler."),
+        prometheusServerAddress: z
+          .string()
+          .url()
+          .default("http://prometheus-operated.monitoring.svc:9090")
+          .describe("Prometheus that scrapes vLLM (KEDA)."),
+        waitingRequestsThreshold: z.number().positive().default(5).describe("Queued requests per replica that trigger a scale-up."),
+      })
+      .default({ kind: "keda", prometheusServerAddress: "http://prometheus-operated.monitoring.svc:9090", waitingRequestsThreshold: 5 })
+      .describe("How `replicas: { min, max }` scales, on `vllm:num_requests_waiting`."),
+    kvCacheDtype: z.enum(["auto", "bf16", "fp8"]).default("auto").describe("KV-cache element type; fp8 halves the KV memory."),
+    gpuMemoryUtilization: z
+      .number()
+      .min(0.5)
+      .max(0.98)
+      .default(0.9)
+      .describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`), always emitted."),
+    overheadGiB: nonNegative.optional().describe("Runtime overhead per GPU in the fit check. @default 2"),
+    apiKeySecret: z
+      .strictObject({
+        name: dnsLabel("secret name").describe("Existing Secret in the models namespace."),
+        key: z.string().min(1).default("VLLM_API_KEY").describe("Key in the Secret."),
+      })
+      .optional()
+      .describe("API key the server requires, from an existing Secret (never inline)."),
+    serviceMonitor: z.boolean().default(true).describe("Create a ServiceMonitor for the server's /metrics."),
+  })
+  .describe("A served model: which weights, on which pool, how sharded and how many.");
+
+export const ModelStoreVolumeSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .strictObject({
+        kind: z.literal("storageClass"),
+        storageClass: z.string().min(1).describe("An RWX storage class of the cluster (NFS, CephFS, …)."),
+      })
+      .describe("A new ReadWriteMany claim from an existing storage class."),
+    z
+      .strictObject({
+        kind: z.literal("nfs"),
+        server: z.string().min(1).describe("NFS server."),
+        path: z.string().regex(/^\//, "must be an absolute export path such as /export/models").describe("Exported path."),
+        mountOptions: z.array(z.string().min(1)).default(["nfsvers=4.1"]).describe("NFS mount options."),
+      })
+      .describe("Install the NFS CSI driver and a storage class for this export (reclaim policy Retain)."),
+    z
+      .strictObject({
+        kind: z.literal("existingClaim"),
+        claimName: dnsLabel("claim name").describe("An existing ReadWriteMany claim in the models namespace."),
+      })
+      .describe("An existing claim, managed elsewhere."),
+  ])
+  .describe("Where the weights live.");
+
+export const ModelSourceSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .strictObject({
+        kind: z.literal("s3"),
+        endpoint: z.string().url().describe("S3-compatible endpoint (MinIO, Ceph RGW)."),
+        bucket: z.string().min(1).describe("Bucket holding `<org>/<model>/<revision>/` folders."),
+        prefix: z.string().default("").describe("Key prefix inside the bucket."),
+        credentialsSecret: dnsLabel("secret name").describe(
+          "Existing Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+        ),
+      })
+      .describe("An on-prem S3-compatible store."),
+    z
+      .strictObject({
+        kind: z.literal("http"),
+        url: z.string().url().describe("Base URL of a mirror laid out as `<org>/<model>/<revision>/<file>`."),
+      })
+      .describe("An internal HTTP mirror."),
+    z
+      .strictObject({
+        kind: z.literal("huggingFace"),
+        tokenSecret: dnsLabel("secret name").optional().describe("Existing Secret with HF_TOKEN, needed for gated models."),
+        endpoint: z.string().url().optional().describe("HF_ENDPOINT of a Hugging Face proxy. @default - huggingface.co"),
+      })
+      .describe("The Hugging Face hub, where a site allows it."),
+  ])
+  .describe("Where the prefetch Job copies weights from.");
+
+export const ModelStoreSchema = z
+  .strictObject({
+    volume: ModelStoreVolumeSchema,
+    source: ModelSourceSchema,
+    headroomPercent: z.number().min(0).max(500).default(20).describe("Space beyond the weights, percent."),
+    prefetchTimeoutMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .optional()
+      .describe("How long `terraform apply` waits for a prefetch Job. @default - from the weights' size at 50 MB/s, at least 30"),
+  })
+  .describe("The shared volume of model weights, and how it is filled.");
+
+// ---------------------------------------------------------------------------------------------
 // the environment
 
 export const NamespacesSchema = z
@@ -297,6 +493,14 @@ export const EnvironmentSchema = z
       .refine((pools) => Object.keys(pools).length > 0, "an environment needs at least one node pool")
       .describe("GPU node pools, keyed by pool name."),
     gpuOperator: GpuOperatorSchema,
+    models: z
+      .record(
+        z.string().max(52).regex(SERVED_NAME, "must be a served model name: lower-case letters, digits, \"-\" and \".\", at most 52 characters"),
+        ModelDeploymentSchema,
+      )
+      .default({})
+      .describe("Served models, keyed by the name clients send as `model`."),
+    modelStore: ModelStoreSchema.optional(),
   })
   .describe("One environment: one cluster, one cdktf stack.");
 
@@ -310,3 +514,8 @@ export type Backend = z.infer<typeof BackendSchema>;
 export type Mirror = z.infer<typeof MirrorSchema>;
 export type GpuOperatorConfig = z.infer<typeof GpuOperatorSchema>;
 export type InlineServer = z.infer<typeof InlineServerSchema>;
+export type ModelDeployment = z.infer<typeof ModelDeploymentSchema>;
+export type InlineModel = z.infer<typeof InlineModelSchema>;
+export type ModelStoreConfig = z.infer<typeof ModelStoreSchema>;
+export type ModelSource = z.infer<typeof ModelSourceSchema>;
+export type Precision = z.infer<typeof PrecisionSchema>;

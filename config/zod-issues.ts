@@ -137,6 +137,12 @@ export function zodIssuesToProblems(
         }
         continue;
       }
+      case "invalid_key": {
+        // A map key (pool or model name) that breaks the key's rule.
+        const key = path[path.length - 1];
+        message = `invalid name ${show(key)}: ${issue.issues.map((i) => i.message).join("; ")}`;
+        break;
+      }
       case "invalid_type":
         message =
           got === undefined

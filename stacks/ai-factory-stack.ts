@@ -8,6 +8,10 @@ import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { ResolvedEnvironment } from "../config/resolve";
+import type { Plan } from "../planning/plan";
+import { LocalChart } from "../constructs/local-chart";
+import { ModelServer } from "../constructs/model-server";
+import { ModelStore, StoredModel } from "../constructs/model-store";
 import { configureBackend } from "../constructs/backend";
 import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
@@ -16,17 +20,34 @@ import { GpuOperator } from "../constructs/gpu-operator";
 export interface AiFactoryStackProps {
   /** The validated environment. */
   readonly env: ResolvedEnvironment;
+  /** Its plan: fit, allocation and placement of every model (planning/plan.ts). */
+  readonly plan: Plan;
+}
+
+/** The checkpoints to keep in the model store: one per repository and revision, sorted. */
+export function storedModels(plan: Plan): StoredModel[] {
+  const byKey = new Map<string, { repo: string; revision: string; checkpointGiB: number; gated: boolean; servedNames: string[] }>();
+  for (const m of plan.models) {
+    const hf = m.model.spec.huggingFace;
+    const key = `${hf.repo}@${hf.revision}`;
+    const entry = byKey.get(key) ?? { repo: hf.repo, revision: hf.revision, checkpointGiB: m.checkpointGiB, gated: hf.gated, servedNames: [] };
+    entry.servedNames.push(m.model.servedName);
+    byKey.set(key, entry);
+  }
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
 /** The cdktf stack of one environment. */
 export class AiFactoryStack extends TerraformStack {
   public readonly pools: readonly GpuNodePool[];
   public readonly gpuOperator?: GpuOperator;
+  public readonly modelStore?: ModelStore;
+  public readonly modelServers: readonly ModelServer[];
   public readonly namespaces: { readonly gpuOperator: AiNamespace; readonly models: AiNamespace };
 
   constructor(scope: Construct, id: string, props: AiFactoryStackProps) {
     super(scope, id);
-    const { env } = props;
+    const { env, plan } = props;
     const { config } = env;
 
     configureBackend(this, config.name, config.backend);
@@ -71,6 +92,37 @@ export class AiFactoryStack extends TerraformStack {
       });
     }
 
+    const store = config.modelStore;
+    if (store && plan.models.length > 0) {
+      const models = this.namespaces.models;
+      this.modelStore = new ModelStore(this, "model-store", {
+        namespace: models.name,
+        config: store,
+        models: storedModels(plan),
+        mirror: config.mirror,
+        dependsOn: [models.resource],
+      });
+      const chart = new LocalChart(this, "model-server-chart", { chart: "model-server" });
+      const dependsOn = [models.resource, ...this.modelStore.ready];
+      this.modelServers = plan.models.map(
+        (m) =>
+          new ModelServer(this, `model-${m.model.servedName}`, {
+            plan: m,
+            namespace: models.name,
+            chartPath: chart.path,
+            context: {
+              claimName: this.modelStore!.claimName,
+              modelPath: `${ModelStore.MOUNT_PATH}/${ModelStore.modelDir(m.model.spec.huggingFace.repo, m.model.spec.huggingFace.revision)}`,
+              mirror: config.mirror,
+            },
+            // GPU nodes must be labelled and the operator running before pods can be placed.
+            dependsOn: [...dependsOn, ...(this.gpuOperator ? [this.gpuOperator.release] : [])],
+          }),
+      );
+    } else {
+      this.modelServers = [];
+    }
+
     new TerraformOutput(this, "gpu_pools", {
       description: "GPU node pools: nodes, GPU, GPUs per node and sharing mode.",
       value: Object.fromEntries(
@@ -80,5 +132,25 @@ export class AiFactoryStack extends TerraformStack {
         ]),
       ),
     });
+
+    if (plan.models.length > 0) {
+      new TerraformOutput(this, "models", {
+        description: "Served models: pool, GPUs per replica, replicas, context and the sequences that fit at it.",
+        value: Object.fromEntries(
+          plan.models.map((m) => [
+            m.model.servedName,
+            {
+              model: m.model.spec.id,
+              pool: m.model.pool.name,
+              precision: m.model.precision,
+              gpus_per_replica: m.allocation.count,
+              replicas: m.model.replicas,
+              max_context_tokens: m.model.maxContextTokens,
+              sequences_at_context: m.fit.maxConcurrentSequencesAtContext,
+            },
+          ]),
+        ),
+      });
+    }
   }
 }

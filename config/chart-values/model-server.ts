@@ -45,25 +45,26 @@ const quantity = (what: string) =>
     z.number().positive(),
   ]);
 
-const stringMap = (what: string) =>
-  z.record(
-    z.string().regex(QUALIFIED_NAME, {
-      error: (iss) => `${what} key must be a qualified name such as "team" or "example.com/team", got ${show(iss.input)}`,
-    }),
-    z.string(),
-  );
+/** Record-level message for a bad key (zod reports key failures as one "invalid_key" issue). */
+const qualifiedKeyError = (what: string) => ({
+  error: (iss: { code?: string; input?: unknown }) =>
+    iss.code === "invalid_key"
+      ? `${what} keys must be qualified names such as "team" or "example.com/team", got ${show(iss.input)}`
+      : undefined,
+});
+
+const stringMap = (what: string) => z.record(z.string().regex(QUALIFIED_NAME), z.string(), qualifiedKeyError(what));
 
 const labelMap = (what: string) =>
   z.record(
-    z.string().regex(QUALIFIED_NAME, {
-      error: (iss) => `${what} key must be a qualified name such as "team" or "example.com/team", got ${show(iss.input)}`,
-    }),
+    z.string().regex(QUALIFIED_NAME),
     z
       .string()
       .max(63)
       .regex(LABEL_VALUE, {
-        error: (iss) => `${what} value must be a label value (alphanumerics, "-", "_", "."), got ${show(iss.input)}`,
+        error: (iss) => `${what} values must be label values (alphanumerics, "-", "_", "."), got ${show(iss.input)}`,
       }),
+    qualifiedKeyError(what),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +375,17 @@ const modelServerValuesObject = z.strictObject({
   model: model,
   engine: engine,
   replicas: nonNegativeInt().default(1).describe("Replicas when autoscaling is off (from capacity planning)."),
+  rollingUpdate: z
+    .strictObject({
+      maxSurge: nonNegativeInt()
+        .default(0)
+        .describe("Replicas started above `replicas` during an update; 1 only when the pool keeps a replica's GPUs free for it."),
+      maxUnavailable: nonNegativeInt()
+        .default(1)
+        .describe("Replicas that may be down during an update; 0 (with maxSurge 1) for updates without lost capacity."),
+    })
+    .prefault({})
+    .describe("Rolling update of the Deployment; the default never needs a spare GPU."),
   progressDeadlineSeconds: positiveInt()
     .default(1800)
     .describe("Seconds a rollout may take before it is reported failed; covers the whole startup window."),
@@ -465,12 +477,10 @@ const modelServerValuesObject = z.strictObject({
     .default(null)
     .describe("Secret with the API key vLLM requires from clients (`VLLM_API_KEY`); null for none (the gateway authenticates)."),
   env: z
-    .record(
-      z.string().regex(ENV_NAME, {
-        error: (iss) => `env keys must be environment variable names, got ${show(iss.input)}`,
-      }),
-      z.string(),
-    )
+    .record(z.string().regex(ENV_NAME), z.string(), {
+      error: (iss) =>
+        iss.code === "invalid_key" ? `env keys must be environment variable names ([A-Za-z_][A-Za-z0-9_]*), got ${show(iss.input)}` : undefined,
+    })
     .default({})
     .describe("Extra environment variables, by name (never secrets: use Secrets)."),
   logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO").describe("`VLLM_LOGGING_LEVEL`."),
@@ -597,8 +607,13 @@ function isUnder(path: string, dir: string): boolean {
 
 /** The chart's values: a strict schema plus the cross-field rules the chart also enforces. */
 export const modelServerValuesSchema = modelServerValuesObject.superRefine((v, ctx) => {
+  // Field errors are reported already, and a malformed field would make the rules below misfire.
+  if (ctx.issues.length > 0) return;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 
+  if (v.rollingUpdate.maxSurge === 0 && v.rollingUpdate.maxUnavailable === 0) {
+    issue(["rollingUpdate"], "maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress); set rollingUpdate.maxUnavailable=1");
+  }
   const serviceName = modelServerServiceName(v);
   if (serviceName === FORBIDDEN_SERVICE_NAME) {
     issue(["service", "name"], `the Service may not be named "vllm" (vLLM reads VLLM_PORT, which such a Service injects); set service.name=<other name>`);

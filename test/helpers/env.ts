@@ -2,6 +2,7 @@
 import { ConfigError } from "../../config/errors";
 import { parseEnvironment } from "../../config/loader";
 import type { ResolvedEnvironment } from "../../config/resolve";
+import { Plan, planEnvironment } from "../../planning/plan";
 
 /** Parses `yaml` as the file `<name>.yaml`; throws the ConfigError if it is invalid. */
 export function envFromYaml(yaml: string): ResolvedEnvironment {
@@ -21,4 +22,12 @@ cluster:
 nodePools:
 ${pools}
 ${extra}`;
+}
+
+/** Parses and plans `yaml`; throws a ConfigError listing the problems of either step. */
+export function plannedFromYaml(yaml: string): { env: ResolvedEnvironment; plan: Plan } {
+  const env = envFromYaml(yaml);
+  const { plan, problems } = planEnvironment(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { env, plan };
 }

@@ -1,13 +1,13 @@
 import { Testing } from "cdktf";
 import { AiFactoryStack } from "../../stacks/ai-factory-stack";
-import { envFromYaml } from "../helpers/env";
+import { plannedFromYaml } from "../helpers/env";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function synth(yaml: string): { json: Json; text: string; stack: AiFactoryStack } {
-  const env = envFromYaml(yaml);
+  const { env, plan } = plannedFromYaml(yaml);
   const app = Testing.app();
-  const stack = new AiFactoryStack(app, env.config.name, { env });
+  const stack = new AiFactoryStack(app, env.config.name, { env, plan });
   const text = Testing.synth(stack);
   return { json: JSON.parse(text) as Json, text, stack };
 }

@@ -1,0 +1,159 @@
+/**
+ * Resolution of the `models:` section: catalog or inline model definitions, the precision the
+ * weights are served in (and whether vLLM can produce it from the checkpoint), the pool, and
+ * defaults. Memory fit and placement are planning's job (planning/plan.ts); this file only
+ * decides what was asked for.
+ */
+import { findModel, modelIds } from "../catalog";
+import type { ModelSpec, Source, WeightPrecision } from "../catalog/types";
+import { DocPath, Problem, oneOf, show } from "./errors";
+import type { ResolvedNodePool } from "./resolve";
+import type { InlineModel, ModelDeployment } from "./schema";
+
+/** Longest context a model gets when the file does not say: long contexts cost KV memory. */
+export const DEFAULT_MAX_CONTEXT_TOKENS = 32768;
+
+/** A served model with its references resolved and defaults applied. */
+export interface ResolvedModel {
+  /** The name clients send as `model`, the key in the file. */
+  readonly servedName: string;
+  readonly spec: ModelSpec;
+  readonly precision: WeightPrecision;
+  readonly pool: ResolvedNodePool;
+  readonly tensorParallel: number;
+  readonly maxContextTokens: number;
+  readonly maxConcurrentSequences: number;
+  readonly replicas: { readonly min: number; readonly max: number };
+  readonly deployment: ModelDeployment;
+}
+
+const INLINE_SOURCE: Source = { url: "environment file", date: "n/a", note: "defined inline in the environment file" };
+
+const REQUIRED_INLINE = [
+  "parametersB",
+  "layers",
+  "hiddenSize",
+  "attentionHeads",
+  "kvHeads",
+  "headDim",
+  "defaultContextTokens",
+  "huggingFace",
+] as const;
+
+function resolveSpec(file: string, path: DocPath, ref: ModelDeployment["model"], problems: Problem[]): ModelSpec | undefined {
+  if (typeof ref === "string") {
+    const spec = findModel(ref);
+    if (!spec) problems.push({ file, path, message: `unknown model ${show(ref)}; known: ${modelIds().join(", ")}` });
+    return spec;
+  }
+  let base: ModelSpec | undefined;
+  if (ref.id !== undefined) {
+    base = findModel(ref.id);
+    if (!base) {
+      problems.push({ file, path: [...path, "id"], message: `unknown model ${show(ref.id)}; known: ${modelIds().join(", ")}` });
+      return undefined;
+    }
+  } else {
+    const missing = REQUIRED_INLINE.filter((k) => ref[k] === undefined);
+    if (missing.length > 0) {
+      problems.push({
+        file,
+        path,
+        message: `an inline model without \`id\` needs ${missing.join(", ")}; or set \`id\` to a catalog model (${modelIds().join(", ")}) to start from`,
+      });
+      return undefined;
+    }
+  }
+  return mergeInline(ref, base);
+}
+
+function mergeInline(ref: InlineModel, base: ModelSpec | undefined): ModelSpec {
+  const total = ref.parametersB?.total ?? base!.parametersB.total;
+  return {
+    id: ref.id ?? "inline",
+    name: ref.name ?? base?.name ?? ref.huggingFace!.repo,
+    parametersB: {
+      total,
+      active: ref.parametersB ? (ref.parametersB.active ?? total) : base!.parametersB.active,
+    },
+    layers: ref.layers ?? base!.layers,
+    hiddenSize: ref.hiddenSize ?? base!.hiddenSize,
+    attentionHeads: ref.attentionHeads ?? base!.attentionHeads,
+    kvHeads: ref.kvHeads ?? base!.kvHeads,
+    headDim: ref.headDim ?? base!.headDim,
+    attention: ref.attention ?? base?.attention ?? { kind: "gqa" },
+    nativePrecision: ref.nativePrecision ?? base?.nativePrecision ?? "bf16",
+    defaultContextTokens: ref.defaultContextTokens ?? base!.defaultContextTokens,
+    huggingFace: ref.huggingFace ?? base!.huggingFace,
+    // A changed checkpoint (another repo or precision) invalidates the catalog's size.
+    checkpointGiB:
+      ref.checkpointGiB ?? (ref.huggingFace === undefined && ref.nativePrecision === undefined ? base?.checkpointGiB : undefined),
+    sources: base ? [...base.sources, INLINE_SOURCE] : [INLINE_SOURCE],
+  };
+}
+
+/**
+ * Whether vLLM can serve `checkpoint` weights at `wanted` precision: the checkpoint's own
+ * precision always; fp8 from bf16 by quantizing at load time (`--quantization fp8`). int4 and
+ * mxfp4 need a checkpoint published that way, and nothing is served above its checkpoint.
+ */
+export function precisionProblem(checkpoint: WeightPrecision, wanted: WeightPrecision): string | undefined {
+  if (wanted === checkpoint) return undefined;
+  if (checkpoint === "bf16" && wanted === "fp8") return undefined;
+  if (wanted === "int4" || wanted === "mxfp4") {
+    return `vLLM cannot quantize a ${checkpoint} checkpoint to ${wanted} at load time; use a checkpoint published in ${wanted} (an inline model with nativePrecision: ${wanted} and its repository), or precision ${oneOf(checkpoint === "bf16" ? ["bf16", "fp8"] : [checkpoint])}`;
+  }
+  return `the checkpoint is ${checkpoint}; it cannot be served at the higher precision ${wanted}; use precision ${show(checkpoint)}`;
+}
+
+/** Resolves every model of the file (sorted by served name), reporting problems with paths. */
+export function resolveModels(
+  file: string,
+  models: Readonly<Record<string, ModelDeployment>>,
+  pools: readonly ResolvedNodePool[],
+  problems: Problem[],
+): ResolvedModel[] {
+  const out: ResolvedModel[] = [];
+  for (const servedName of Object.keys(models).sort()) {
+    const d = models[servedName];
+    const base: DocPath = ["models", servedName];
+    const spec = resolveSpec(file, [...base, "model"], d.model, problems);
+    const pool = pools.find((p) => p.name === d.pool);
+    if (!pool) {
+      problems.push({
+        file,
+        path: [...base, "pool"],
+        message: `unknown node pool ${show(d.pool)} (known: ${pools.map((p) => p.name).join(", ") || "none"})`,
+      });
+    }
+    const replicas = typeof d.replicas === "number" ? { min: d.replicas, max: d.replicas } : d.replicas;
+    if (replicas.max < replicas.min) {
+      problems.push({ file, path: [...base, "replicas", "max"], message: `must be at least replicas.min (${replicas.min}), got ${replicas.max}` });
+    }
+    if (!spec) continue;
+    const precision = d.precision ?? spec.nativePrecision;
+    const bad = precisionProblem(spec.nativePrecision, precision);
+    if (bad) problems.push({ file, path: [...base, "precision"], message: bad });
+    const maxContextTokens = d.maxContextTokens ?? Math.min(spec.defaultContextTokens, DEFAULT_MAX_CONTEXT_TOKENS);
+    if (maxContextTokens > spec.defaultContextTokens) {
+      problems.push({
+        file,
+        path: [...base, "maxContextTokens"],
+        message: `${spec.id} supports at most ${spec.defaultContextTokens} tokens of context, got ${maxContextTokens}`,
+      });
+    }
+    if (!pool || bad) continue;
+    out.push({
+      servedName,
+      spec,
+      precision,
+      pool,
+      tensorParallel: d.tensorParallel,
+      maxContextTokens,
+      maxConcurrentSequences: d.maxConcurrentSequences,
+      replicas,
+      deployment: d,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * One served model: the local `model-server` chart (vLLM, OpenAI-compatible) installed as a
+ * `helm_release` with values computed from the plan. The chart renders the Deployment, Service,
+ * PodDisruptionBudget and, when asked, the KEDA ScaledObject or HPA and the ServiceMonitor.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { stringify } from "yaml";
+import { modelServerObjectName, type ModelServerValues } from "../config/chart-values/model-server";
+import type { ModelPlan } from "../planning/plan";
+import { ModelServerValuesContext, modelServerValues } from "./model-server-values";
+
+export interface ModelServerProps {
+  readonly plan: ModelPlan;
+  /** Namespace of the models (created by the stack). */
+  readonly namespace: string;
+  /** The chart, relative to the stack's working directory (`LocalChart.path`). */
+  readonly chartPath: string;
+  readonly context: ModelServerValuesContext;
+  /**
+   * Must exist first: the namespace, the model store and its prefetch Jobs.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A vLLM server for one model. */
+export class ModelServer extends Construct {
+  public readonly servedName: string;
+  /** The chart values, as installed. */
+  public readonly values: ModelServerValues;
+  public readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: ModelServerProps) {
+    super(scope, id);
+    this.servedName = props.plan.model.servedName;
+    this.values = modelServerValues(props.plan, props.context);
+    const startupSeconds = this.values.startupProbe.periodSeconds * this.values.startupProbe.failureThreshold;
+    this.release = new Release(this, "release", {
+      name: modelServerObjectName(this.servedName),
+      namespace: props.namespace,
+      chart: props.chartPath,
+      atomic: true,
+      wait: true,
+      // Helm must wait at least as long as the pods may take to load the weights.
+      timeout: Math.max(900, startupSeconds + 300),
+      values: [stringify(this.values, { sortMapEntries: true })],
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { ConfigError } from "../../config/errors";
+import { precisionProblem } from "../../config/resolve-models";
+import { envFromYaml } from "../helpers/env";
+
+const STORE = `modelStore:
+  volume: { kind: storageClass, storageClass: cephfs }
+  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
+`;
+
+function yaml(models: string, store = STORE): string {
+  return `name: test\ndescription: models\ncluster: { kubeconfig: { context: c } }\nnodePools:\n  h200: { nodes: [g1, g2], server: hgx-h200-8 }\nmodels:\n${models}\n${store}`;
+}
+
+function problemsOf(text: string): string[] {
+  try {
+    envFromYaml(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message.split("\n");
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+describe("models: resolution", () => {
+  test("GIVEN a catalog model with defaults WHEN resolved THEN context is capped at 32768 and precision is native", () => {
+    const env = envFromYaml(yaml("  coder: { model: qwen3-32b, pool: h200 }"));
+    const [m] = env.models;
+    expect(m.servedName).toBe("coder");
+    expect(m.precision).toBe("bf16");
+    // Qwen3-32B supports 40960 tokens; without a value we stop at 32768.
+    expect(m.maxContextTokens).toBe(32768);
+    expect(m.maxConcurrentSequences).toBe(16);
+    expect(m.replicas).toEqual({ min: 1, max: 1 });
+    expect(m.deployment.gpuMemoryUtilization).toBe(0.9);
+    expect(m.pool.name).toBe("h200");
+  });
+
+  test("GIVEN an inline model starting from a catalog id WHEN resolved THEN overrides apply and the rest is inherited", () => {
+    const env = envFromYaml(
+      yaml(`  tuned:
+    model:
+      id: llama-3.1-8b
+      huggingFace: { repo: corp/llama-3.1-8b-support, revision: ${"a".repeat(40)}, gated: false }
+    pool: h200
+    maxContextTokens: 8192`),
+    );
+    const spec = env.models[0].spec;
+    expect(spec.huggingFace.repo).toBe("corp/llama-3.1-8b-support");
+    expect(spec.layers).toBe(32);
+    expect(spec.kvHeads).toBe(8);
+    // Another checkpoint: its size is computed from the parameters, not the catalog's.
+    expect(spec.checkpointGiB).toBeUndefined();
+  });
+
+  test("GIVEN replicas as a range WHEN resolved THEN min and max are kept", () => {
+    const env = envFromYaml(yaml("  m: { model: llama-3.1-8b, pool: h200, replicas: { min: 2, max: 5 } }"));
+    expect(env.models[0].replicas).toEqual({ min: 2, max: 5 });
+  });
+});
+
+describe("models: bad entries name the path", () => {
+  test.each<[string, string, string[]]>([
+    ["an unknown model", "  m: { model: llama-4-400b, pool: h200 }", [expect.stringMatching(/^test\.yaml: models\.m\.model: unknown model "llama-4-400b"; known: deepseek-v3, gpt-oss-120b, gpt-oss-20b, llama-3\.1-8b, llama-3\.3-70b, qwen3-30b-a3b, qwen3-32b$/) as unknown as string]],
+    ["an unknown pool", "  m: { model: llama-3.1-8b, pool: h100 }", ['test.yaml: models.m.pool: unknown node pool "h100" (known: h200)']],
+    [
+      "int4 from a bf16 checkpoint",
+      "  m: { model: llama-3.3-70b, pool: h200, precision: int4 }",
+      ['test.yaml: models.m.precision: vLLM cannot quantize a bf16 checkpoint to int4 at load time; use a checkpoint published in int4 (an inline model with nativePrecision: int4 and its repository), or precision "bf16" or "fp8"'],
+    ],
+    [
+      "bf16 from an fp8 checkpoint",
+      "  m: { model: deepseek-v3, pool: h200, precision: bf16 }",
+      ['test.yaml: models.m.precision: the checkpoint is fp8; it cannot be served at the higher precision bf16; use precision "fp8"'],
+    ],
+    ["a context beyond the model's", "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 262144 }", [expect.stringMatching(/^test\.yaml: models\.m\.maxContextTokens: llama-3\.1-8b supports at most \d+ tokens of context, got 262144$/) as unknown as string]],
+    ["max below min", "  m: { model: llama-3.1-8b, pool: h200, replicas: { min: 3, max: 2 } }", ["test.yaml: models.m.replicas.max: must be at least replicas.min (3), got 2"]],
+    ["zero replicas", "  m: { model: llama-3.1-8b, pool: h200, replicas: 0 }", [expect.stringMatching(/^test\.yaml: models\.m\.replicas: /) as unknown as string]],
+    ["a utilization above 0.98", "  m: { model: llama-3.1-8b, pool: h200, gpuMemoryUtilization: 0.99 }", [expect.stringMatching(/^test\.yaml: models\.m\.gpuMemoryUtilization: .*got 0\.99$/) as unknown as string]],
+    ["an upper-case served name", "  Coder: { model: llama-3.1-8b, pool: h200 }", ['test.yaml: models.Coder: invalid name "Coder": must be a served model name: lower-case letters, digits, "-" and ".", at most 52 characters']],
+    [
+      "an incomplete inline model",
+      "  m: { model: { layers: 32, huggingFace: { repo: corp/x, revision: " + "b".repeat(40) + " } }, pool: h200 }",
+      [expect.stringMatching(/^test\.yaml: models\.m\.model: an inline model without `id` needs parametersB, hiddenSize, attentionHeads, kvHeads, headDim, defaultContextTokens; or set `id` to a catalog model/) as unknown as string],
+    ],
+    ["a branch instead of a commit", "  m: { model: { id: llama-3.1-8b, huggingFace: { repo: corp/x, revision: main } }, pool: h200 }", ['test.yaml: models.m.model.huggingFace.revision: must be a commit SHA (40 hex digits), never a branch, got "main"']],
+    ["an unknown key", "  m: { model: llama-3.1-8b, pool: h200, maxTokens: 4096 }", [expect.stringMatching(/^test\.yaml: models\.m\.maxTokens: unknown key "maxTokens"; allowed keys: apiKeySecret, autoscaling, .*maxContextTokens/) as unknown as string]],
+  ])("GIVEN %s WHEN loaded THEN the error names the path", (_, models, expected) => {
+    expect(problemsOf(yaml(models))).toEqual(expected);
+  });
+
+  test("GIVEN models but no model store WHEN loaded THEN the store is required", () => {
+    expect(problemsOf(yaml("  m: { model: llama-3.1-8b, pool: h200 }", ""))).toEqual([
+      "test.yaml: modelStore: is required when models are served: weights come from the on-prem model store, never from the internet at run time",
+    ]);
+  });
+});
+
+describe("precisionProblem", () => {
+  test("GIVEN each pair WHEN checked THEN only native precision and bf16→fp8 are allowed", () => {
+    expect(precisionProblem("bf16", "bf16")).toBeUndefined();
+    expect(precisionProblem("bf16", "fp8")).toBeUndefined();
+    expect(precisionProblem("mxfp4", "mxfp4")).toBeUndefined();
+    expect(precisionProblem("mxfp4", "bf16")).toMatch(/cannot be served at the higher precision/);
+    expect(precisionProblem("bf16", "mxfp4")).toMatch(/cannot quantize a bf16 checkpoint to mxfp4/);
+  });
+});

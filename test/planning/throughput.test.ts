@@ -1,0 +1,439 @@
+import fc from "fast-check";
+import type { GpuSpec, ModelSpec } from "../../catalog/types";
+import {
+  THROUGHPUT_CALIBRATION,
+  computeFlops,
+  estimateThroughput,
+  kvBytesPerSequence,
+  kvReplication,
+  weightBytes,
+  type ThroughputInput,
+} from "../../planning/throughput";
+
+// Fixtures are defined here, not imported from catalog/, so these tests pin the arithmetic alone.
+const GIB = 2 ** 30;
+
+function model(overrides: Partial<ModelSpec> & Pick<ModelSpec, "id" | "parametersB" | "layers" | "kvHeads" | "headDim">): ModelSpec {
+  return {
+    name: overrides.id,
+    hiddenSize: 8192,
+    attentionHeads: 64,
+    attention: { kind: "gqa" },
+    nativePrecision: "bf16",
+    defaultContextTokens: 131072,
+    huggingFace: { repo: `example/${overrides.id}`, revision: "0".repeat(40), gated: false },
+    sources: [],
+    ...overrides,
+  };
+}
+
+function gpu(overrides: Partial<GpuSpec> & Pick<GpuSpec, "id" | "memoryGiB" | "memoryBandwidthTBps" | "denseTflops">): GpuSpec {
+  return { name: overrides.id, tdpW: 700, migProfiles: [], sources: [], ...overrides };
+}
+
+const LLAMA_2_70B = model({ id: "llama-2-70b", parametersB: { total: 68.98, active: 68.98 }, layers: 80, kvHeads: 8, headDim: 128 });
+const LLAMA_3_70B = model({ id: "llama-3.3-70b", parametersB: { total: 70.6, active: 70.6 }, layers: 80, kvHeads: 8, headDim: 128 });
+const LLAMA_3_8B = model({ id: "llama-3.1-8b", parametersB: { total: 8.03, active: 8.03 }, layers: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096 });
+const QWEN3_30B_A3B = model({ id: "qwen3-30b-a3b", parametersB: { total: 30.5, active: 3.3 }, layers: 48, kvHeads: 4, headDim: 128 });
+const GPT_OSS_120B = model({
+  id: "gpt-oss-120b",
+  parametersB: { total: 116.8, active: 5.1 },
+  layers: 36,
+  kvHeads: 8,
+  headDim: 64,
+  attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
+  nativePrecision: "mxfp4",
+  checkpointGiB: 60.8,
+});
+const DEEPSEEK_V3 = model({
+  id: "deepseek-v3",
+  parametersB: { total: 671, active: 37 },
+  layers: 61,
+  kvHeads: 128,
+  headDim: 128,
+  attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
+  nativePrecision: "fp8",
+});
+
+const H100 = gpu({ id: "h100-sxm", memoryGiB: 80, memoryBandwidthTBps: 3.35, denseTflops: { bf16: 989, fp8: 1979, fp4: null } });
+const H200 = gpu({ id: "h200-sxm", memoryGiB: 141, memoryBandwidthTBps: 4.8, denseTflops: { bf16: 989, fp8: 1979, fp4: null } });
+const B200 = gpu({ id: "b200", memoryGiB: 180, memoryBandwidthTBps: 8, denseTflops: { bf16: 2250, fp8: 4500, fp4: 9000 } });
+const A100 = gpu({ id: "a100-80", memoryGiB: 80, memoryBandwidthTBps: 2.039, denseTflops: { bf16: 312, fp8: null, fp4: null } });
+
+describe("weights and KV cache", () => {
+  test("GIVEN a dense model WHEN sized at each precision THEN bytes = parameters × bytes per parameter", () => {
+    expect(weightBytes(LLAMA_3_70B, "bf16")).toBeCloseTo(141.2e9, -3); // 70.6e9 × 2
+    expect(weightBytes(LLAMA_3_70B, "fp8")).toBeCloseTo(70.6e9, -3); // 70.6e9 × 1
+    expect(weightBytes(LLAMA_3_70B, "int4")).toBeCloseTo(35.3e9, -3); // 70.6e9 × 0.5
+    expect(weightBytes(LLAMA_3_70B, "mxfp4")).toBeCloseTo(37.50625e9, -3); // 70.6e9 × 4.25 / 8
+  });
+
+  test("GIVEN a checkpoint size WHEN served at its native precision THEN the checkpoint size is used", () => {
+    expect(weightBytes(GPT_OSS_120B, "mxfp4")).toBe(60.8 * GIB);
+    // Another precision falls back to parameters × bytes: 116.8e9 × 2.
+    expect(weightBytes(GPT_OSS_120B, "bf16")).toBeCloseTo(233.6e9, -3);
+  });
+
+  test("GIVEN GQA models WHEN one token is cached THEN KV bytes match cost-data.md §6.2", () => {
+    // 2 (K, V) × 80 layers × 8 KV heads × 128 head dim × 2 bytes = 327,680
+    expect(kvBytesPerSequence(LLAMA_3_70B, 1, "bf16")).toBe(327_680);
+    // 2 × 32 × 8 × 128 × 2 = 131,072
+    expect(kvBytesPerSequence(LLAMA_3_8B, 1, "bf16")).toBe(131_072);
+    // FP8 halves it.
+    expect(kvBytesPerSequence(LLAMA_3_70B, 1, "fp8")).toBe(163_840);
+    // 32k tokens of Llama-70B = 10 GiB.
+    expect(kvBytesPerSequence(LLAMA_3_70B, 32_768, "bf16")).toBe(10 * GIB);
+  });
+
+  test("GIVEN sliding-window layers WHEN the context exceeds the window THEN those layers hold only the window", () => {
+    // Per layer per token: 2 × 8 × 64 × 2 = 2,048 B. 18 full layers × 10,000 tokens + 18 window layers × 128 tokens.
+    expect(kvBytesPerSequence(GPT_OSS_120B, 10_000, "bf16")).toBe(2048 * (18 * 10_000 + 18 * 128));
+    // Below the window every layer holds the whole context.
+    expect(kvBytesPerSequence(GPT_OSS_120B, 100, "bf16")).toBe(2048 * 36 * 100);
+  });
+
+  test("GIVEN MLA WHEN one token is cached THEN KV = layers × (kv_lora_rank + rope dim) × bytes", () => {
+    // 61 × (512 + 64) × 2 = 70,272 (cost-data.md §6.2)
+    expect(kvBytesPerSequence(DEEPSEEK_V3, 1, "bf16")).toBe(70_272);
+  });
+
+  test("GIVEN tensor parallelism WHEN KV heads cannot be split further THEN KV is replicated", () => {
+    expect(kvReplication(LLAMA_3_70B, 4)).toBe(1);
+    expect(kvReplication(LLAMA_3_70B, 16)).toBe(2); // 8 KV heads over 16 ranks
+    expect(kvReplication(DEEPSEEK_V3, 8)).toBe(8); // the MLA latent lives on every rank
+  });
+
+  test("GIVEN a weight precision WHEN picking tensor cores THEN FP8 and FP4 are used only where the GPU has them", () => {
+    expect(computeFlops(H100, "fp8")).toEqual({ precision: "fp8", flops: 1979e12 });
+    expect(computeFlops(A100, "fp8")).toEqual({ precision: "bf16", flops: 312e12 });
+    expect(computeFlops(H100, "mxfp4")).toEqual({ precision: "bf16", flops: 989e12 });
+    expect(computeFlops(B200, "mxfp4")).toEqual({ precision: "fp4", flops: 9000e12 });
+    expect(computeFlops(B200, "int4")).toEqual({ precision: "bf16", flops: 2250e12 });
+  });
+});
+
+describe("roofline", () => {
+  test("GIVEN one sequence of 70B FP8 on one H100 WHEN efficiency is 1 THEN the decode floor is ~21.1 ms (cost-data.md §5.3)", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 1,
+      maxConcurrentSequences: 1,
+      efficiency: 1,
+    });
+    // t = (70.6e9 + 327,680) B / 3.35e12 B/s = 21.0747 ms → 47.45 tokens/s
+    expect(estimate.ceilingTokensPerSecond).toBeCloseTo(3.35e12 / (70.6e9 + 327_680), 6);
+    expect(estimate.tokensPerSecond).toBeCloseTo(estimate.ceilingTokensPerSecond, 9);
+    expect(estimate.secondsPerOutputToken).toBeCloseTo(0.0210747, 6);
+    expect(estimate.batch).toBe(1);
+    expect(estimate.boundBy).toBe("memory-bandwidth");
+  });
+
+  test("GIVEN the default efficiencies WHEN bandwidth-bound THEN the memory-bandwidth share applies", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 1,
+      maxConcurrentSequences: 1,
+    });
+    expect(estimate.efficiency).toBeCloseTo(THROUGHPUT_CALIBRATION.memoryBandwidth.value, 9);
+    expect(estimate.tokensPerSecond).toBeCloseTo(0.4 * (3.35e12 / (70.6e9 + 327_680)), 6);
+  });
+
+  test("GIVEN ample KV memory WHEN the batch grows THEN it stops at the compute ceiling 2 × active params FLOPs per token", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H200,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 500,
+      kvCachePrecision: "fp8",
+      efficiency: 1,
+    });
+    // 1,979e12 / (2 × 70.6e9) = 14,015.6 tokens/s (cost-data.md §5.3: "14.0k")
+    expect(estimate.computeCeilingTokensPerSecond).toBeCloseTo(1979e12 / (2 * 70.6e9), 6);
+    expect(estimate.boundBy).toBe("compute");
+    expect(estimate.ceilingTokensPerSecond).toBeCloseTo(estimate.computeCeilingTokensPerSecond, 6);
+    // The batch is the first compute-bound one: B·2N/F ≥ (W + B·KV)/BW, i.e. B ≥ (W/BW) / (2N/F − KV/BW).
+    const kv = 500 * 163_840;
+    const crossover = 70.6e9 / 4.8e12 / ((2 * 70.6e9) / 1979e12 - kv / 4.8e12);
+    expect(estimate.batch).toBe(Math.ceil(crossover));
+    expect(estimate.prefillTokensPerSecond).toBeCloseTo(estimate.computeCeilingTokensPerSecond, 6);
+  });
+
+  test("GIVEN little KV memory WHEN sizing the batch THEN it is the sequences that fit", () => {
+    const kvPerSequence = 1000 * 327_680; // 1,000 tokens, BF16
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 2,
+      avgContextTokens: 1000,
+      kvCacheBytesPerReplica: 10.5 * kvPerSequence,
+      efficiency: 1,
+    });
+    expect(estimate.batch).toBe(10);
+    expect(estimate.boundBy).toBe("kv-capacity");
+    // t = (70.6e9 + 10 × 327.68e6) / (2 × 3.35e12) → 10 / t
+    expect(estimate.ceilingTokensPerSecond).toBeCloseTo(10 / ((70.6e9 + 10 * kvPerSequence) / 6.7e12), 6);
+  });
+
+  test("GIVEN no KV memory figure WHEN estimating THEN the fallback is TP × memory × 0.9 − weights", () => {
+    const kvPerSequence = 4000 * 327_680;
+    const fallback = 80 * GIB * 0.9 - 70.6e9; // one H100
+    const estimate = estimateThroughput({ model: LLAMA_3_70B, gpu: H100, precision: "fp8", tensorParallel: 1, avgContextTokens: 4000 });
+    expect(estimate.batch).toBe(Math.floor(fallback / kvPerSequence));
+  });
+
+  test("GIVEN a latency target WHEN the batch would slow each step beyond it THEN the batch is capped", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 2,
+      avgContextTokens: 2000,
+      maxSecondsPerOutputToken: 0.04,
+    });
+    expect(estimate.boundBy).toBe("latency");
+    expect(estimate.meetsLatencyTarget).toBe(true);
+    expect(estimate.secondsPerOutputToken).toBeLessThanOrEqual(0.04);
+    const oneMore = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 2,
+      avgContextTokens: 2000,
+      maxConcurrentSequences: estimate.batch + 1,
+    });
+    expect(oneMore.secondsPerOutputToken).toBeGreaterThan(0.04);
+  });
+
+  test("GIVEN a latency target below the single-stream floor WHEN estimating THEN batch 1 and the target is reported missed", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 100,
+      maxSecondsPerOutputToken: 0.01,
+    });
+    expect(estimate.batch).toBe(1);
+    expect(estimate.meetsLatencyTarget).toBe(false);
+    expect(estimate.boundBy).toBe("latency");
+  });
+
+  test("GIVEN an MoE model WHEN decoding one sequence THEN only the active experts' bytes are read", () => {
+    const estimate = estimateThroughput({
+      model: QWEN3_30B_A3B,
+      gpu: H100,
+      precision: "bf16",
+      tensorParallel: 1,
+      avgContextTokens: 1,
+      maxConcurrentSequences: 1,
+      efficiency: 1,
+    });
+    // Active weights: 30.5e9 × 2 B × 3.3 / 30.5 = 6.6e9 B; KV of one token: 2 × 48 × 4 × 128 × 2 = 98,304 B.
+    expect(estimate.ceilingTokensPerSecond).toBeCloseTo(3.35e12 / (6.6e9 + 98_304), 3);
+  });
+
+  test("GIVEN a measurement WHEN estimating THEN it replaces the roofline and prefill is folded in", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 2,
+      avgContextTokens: 2000,
+      measuredTokensPerSecond: 2500,
+    });
+    expect(estimate).toMatchObject({ tokensPerSecond: 2500, boundBy: "measured", prefillTokensPerSecond: null, efficiency: 1 });
+    expect(estimate.ceilingTokensPerSecond).toBeCloseTo((2 * 1979e12) / (2 * 70.6e9), 6);
+  });
+
+  test("throws when a measurement exceeds the physical ceiling", () => {
+    expect(() =>
+      estimateThroughput({
+        model: LLAMA_3_70B,
+        gpu: H100,
+        precision: "fp8",
+        tensorParallel: 1,
+        avgContextTokens: 2000,
+        measuredTokensPerSecond: 31_306,
+      }),
+    ).toThrow(/measuredTokensPerSecond 31306 exceeds the physical ceiling 14015 tokens\/s .*one replica, not of a whole server/);
+  });
+
+  test("throws when the weights leave no room for the KV cache", () => {
+    expect(() =>
+      estimateThroughput({ model: LLAMA_3_70B, gpu: H100, precision: "bf16", tensorParallel: 1, avgContextTokens: 1000 }),
+    ).toThrow(/llama-3.3-70b at bf16 on 1× h100-sxm: no memory left for the KV cache .*use more GPUs per replica/);
+  });
+
+  test("throws when one sequence's KV cache does not fit", () => {
+    expect(() =>
+      estimateThroughput({
+        model: LLAMA_3_70B,
+        gpu: H100,
+        precision: "fp8",
+        tensorParallel: 1,
+        avgContextTokens: 100_000,
+        kvCacheBytesPerReplica: 1 * GIB,
+      }),
+    ).toThrow(/one sequence of 100000 tokens needs 30.52 GiB of KV cache, only 1.00 GiB available/);
+  });
+
+  test.each([
+    [{ tensorParallel: 0 }, /tensorParallel: must be an integer ≥ 1, got 0/],
+    [{ efficiency: 1.5 }, /efficiency: must be in \(0, 1\] \(a fraction of the physical ceiling\), got 1.5/],
+    [{ prefillEfficiency: 0 }, /prefillEfficiency: must be in \(0, 1\]/],
+    [{ avgContextTokens: -1 }, /avgContextTokens: must be a number > 0, got -1/],
+    [{ maxConcurrentSequences: 2.5 }, /maxConcurrentSequences: must be an integer ≥ 1, got 2.5/],
+  ])("throws when %j", (override, message) => {
+    const input: ThroughputInput = { model: LLAMA_3_8B, gpu: H100, precision: "bf16", tensorParallel: 1, avgContextTokens: 1000, ...override };
+    expect(() => estimateThroughput(input)).toThrow(message);
+  });
+});
+
+describe("calibration on MLPerf (THROUGHPUT_CALIBRATION)", () => {
+  // The configurations of the benchmark runs; each estimate must land on the measurement it was calibrated on.
+  test("GIVEN DGX H100 Llama-2-70B Offline (FP8, 2 GPUs per replica) WHEN estimated THEN 3,913 tokens/s per GPU", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_2_70B,
+      gpu: H100,
+      precision: "fp8",
+      tensorParallel: 2,
+      avgContextTokens: 450,
+      kvCachePrecision: "fp8",
+      kvCacheBytesPerReplica: 2 * 80 * GIB * 0.95 - 68.98e9,
+    });
+    expect(estimate.boundBy).toBe("compute");
+    expect(Math.abs(estimate.tokensPerSecond / 2 / 3913.35 - 1)).toBeLessThan(0.005);
+  });
+
+  test("GIVEN XE9680 H200 Llama-2-70B Offline WHEN estimated THEN within the H100-based efficiency (conservative)", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_2_70B,
+      gpu: H200,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 450,
+      kvCachePrecision: "fp8",
+      kvCacheBytesPerReplica: 141 * GIB * 0.95 - 68.98e9,
+    });
+    const measured = 4414.6;
+    expect(estimate.tokensPerSecond).toBeLessThan(measured);
+    expect(estimate.ceilingTokensPerSecond * THROUGHPUT_CALIBRATION.compute.calibration[1].ratio).toBeCloseTo(measured, -1);
+  });
+
+  test("GIVEN XE9680 H200 Llama-2-70B Interactive (TPOT ≤ 40 ms) WHEN estimated THEN within 5 % of 2,739 tokens/s per GPU", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_2_70B,
+      gpu: H200,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 450,
+      kvCachePrecision: "fp8",
+      kvCacheBytesPerReplica: 141 * GIB * 0.95 - 68.98e9,
+      maxSecondsPerOutputToken: 0.04,
+    });
+    expect(estimate.boundBy).toBe("latency");
+    expect(Math.abs(estimate.tokensPerSecond / 2739.45 - 1)).toBeLessThan(0.05);
+  });
+
+  test("GIVEN XE9680L B200 Llama-2-70B Offline (FP4) WHEN estimated THEN 12,657 tokens/s per GPU", () => {
+    const estimate = estimateThroughput({
+      model: LLAMA_2_70B,
+      gpu: B200,
+      precision: "mxfp4",
+      tensorParallel: 1,
+      avgContextTokens: 450,
+      kvCachePrecision: "fp8",
+      kvCacheBytesPerReplica: 180 * GIB * 0.95 - 68.98e9 * (4.25 / 8),
+    });
+    expect(estimate.boundBy).toBe("compute");
+    expect(Math.abs(estimate.tokensPerSecond / 12_656.6 - 1)).toBeLessThan(0.005);
+  });
+
+  test("every calibration point's ratio is measured ÷ roofline", () => {
+    for (const constant of Object.values(THROUGHPUT_CALIBRATION)) {
+      for (const point of constant.calibration) {
+        expect(point.ratio).toBeCloseTo(point.measuredTokensPerSecondPerGpu / point.rooflineTokensPerSecondPerGpu, 3);
+        expect(point.source.url).toMatch(/^https:\/\//);
+      }
+      expect(constant.value).toBeGreaterThan(0);
+      expect(constant.value).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("properties", () => {
+  const models = [LLAMA_3_70B, LLAMA_3_8B, QWEN3_30B_A3B, GPT_OSS_120B, DEEPSEEK_V3];
+  const gpus = [H100, H200, B200, A100];
+  const scenario = fc.record({
+    model: fc.constantFrom(...models),
+    gpu: fc.constantFrom(...gpus),
+    precision: fc.constantFrom("bf16" as const, "fp8" as const, "int4" as const, "mxfp4" as const),
+    tensorParallel: fc.constantFrom(1, 2, 4, 8),
+    avgContextTokens: fc.integer({ min: 1, max: 32_000 }),
+    kvCacheGiB: fc.double({ min: 1, max: 500, noNaN: true }),
+    target: fc.option(fc.double({ min: 0.005, max: 1, noNaN: true }), { nil: undefined }),
+    cap: fc.option(fc.integer({ min: 1, max: 2048 }), { nil: undefined }),
+    efficiency: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true }), { nil: undefined }),
+  });
+  type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+  const toInput = (s: Scenario): ThroughputInput => ({
+    model: s.model,
+    gpu: s.gpu,
+    precision: s.precision,
+    tensorParallel: s.tensorParallel,
+    avgContextTokens: s.avgContextTokens,
+    kvCacheBytesPerReplica: s.kvCacheGiB * GIB,
+    maxSecondsPerOutputToken: s.target,
+    maxConcurrentSequences: s.cap,
+    efficiency: s.efficiency,
+  });
+  const tryEstimate = (input: ThroughputInput) => {
+    try {
+      return estimateThroughput(input);
+    } catch {
+      return undefined; // a sequence that does not fit: covered by the throws tests
+    }
+  };
+
+  test("the estimate never exceeds the roofline, which never exceeds the compute ceiling", () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const estimate = tryEstimate(toInput(s));
+        if (estimate === undefined) return;
+        expect(estimate.tokensPerSecond).toBeGreaterThan(0);
+        expect(estimate.tokensPerSecond).toBeLessThanOrEqual(estimate.ceilingTokensPerSecond * (1 + 1e-12));
+        expect(estimate.ceilingTokensPerSecond).toBeLessThanOrEqual(estimate.computeCeilingTokensPerSecond * (1 + 1e-12));
+        expect(estimate.efficiency).toBeLessThanOrEqual(1 + 1e-12);
+        expect(estimate.batch).toBeGreaterThanOrEqual(1);
+        if (s.cap !== undefined) expect(estimate.batch).toBeLessThanOrEqual(s.cap);
+        if (s.target !== undefined && estimate.meetsLatencyTarget) {
+          expect(estimate.secondsPerOutputToken).toBeLessThanOrEqual(s.target * (1 + 1e-12));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("more bandwidth or more KV memory never lowers the estimate", () => {
+    fc.assert(
+      fc.property(scenario, fc.double({ min: 1, max: 4, noNaN: true }), (s, factor) => {
+        const base = toInput(s);
+        const estimate = tryEstimate(base);
+        if (estimate === undefined) return;
+        const faster = estimateThroughput({ ...base, gpu: { ...base.gpu, memoryBandwidthTBps: base.gpu.memoryBandwidthTBps * factor } });
+        const roomier = estimateThroughput({ ...base, kvCacheBytesPerReplica: (base.kvCacheBytesPerReplica as number) * factor });
+        expect(faster.tokensPerSecond).toBeGreaterThanOrEqual(estimate.tokensPerSecond * (1 - 1e-9));
+        expect(roomier.tokensPerSecond).toBeGreaterThanOrEqual(estimate.tokensPerSecond * (1 - 1e-9));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
