@@ -10,6 +10,7 @@ import { SERVERS } from "./servers";
 import type { ApiPrice, GpuRentalPrice, GpuSpec, ModelSpec, ServerSpec } from "./types";
 
 export * from "./types";
+export { THROUGHPUT_CALIBRATION } from "./calibration";
 export { GPUS } from "./gpus";
 export { MODELS } from "./models";
 export { API_PRICES, GPU_RENTAL_PRICES } from "./prices";

@@ -6,6 +6,7 @@
 import { findGpu, findServer, gpuIds, serverIds } from "../catalog";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
 import { DocPath, Problem, oneOf, show } from "./errors";
+import { ResolvedAlternative, checkDemand, resolveAlternatives } from "./resolve-costs";
 import { ResolvedModel, resolveModels } from "./resolve-models";
 import type { Environment, GpuSharing, NodePool } from "./schema";
 
@@ -32,6 +33,8 @@ export interface ResolvedEnvironment {
   readonly pools: readonly ResolvedNodePool[];
   /** Served models sorted by served name. */
   readonly models: readonly ResolvedModel[];
+  /** Cloud alternatives of the cost summary, in the file's order. */
+  readonly alternatives: readonly ResolvedAlternative[];
 }
 
 const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
@@ -226,6 +229,9 @@ export function resolveEnvironment(
     });
   }
 
+  checkDemand(file, env, problems);
+  const alternatives = resolveAlternatives(file, env, problems);
+
   if (problems.length > 0) return { problems };
-  return { resolved: { file, config: env, pools, models }, problems };
+  return { resolved: { file, config: env, pools, models, alternatives }, problems };
 }

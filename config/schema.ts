@@ -5,6 +5,7 @@
  * Cross-field and catalog checks live in `checks.ts`, which runs after this parses.
  */
 import { z } from "zod";
+import { COST_DEFAULTS, DEFAULT_ALTERNATIVES } from "../catalog/cost-defaults";
 
 /** RFC 1123 label: Kubernetes namespaces, environment and pool names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -351,6 +352,28 @@ export const ReplicasSchema = z
   .default(1)
   .describe("Replicas: a number, or `{ min, max }` for autoscaling.");
 
+const fraction = z.number().min(0).max(1);
+
+export const TokenMixSchema = z
+  .strictObject({
+    input: fraction.describe("Fresh prompt tokens."),
+    cachedInput: fraction.describe("Prompt tokens read from a prompt cache."),
+    cacheWrite: fraction.describe("Prompt tokens written to a prompt cache."),
+    output: fraction.describe("Generated tokens (reasoning tokens included)."),
+  })
+  .describe("Shares of the tokens by class; they sum to 1.");
+
+export const DemandSchema = z
+  .strictObject({
+    tokensPerDay: positive.describe("Tokens a day, all classes together."),
+    mix: TokenMixSchema,
+    peakToAverage: z.number().min(1).default(COST_DEFAULTS.peakToAverage.value).describe("Peak rate over the daily average rate; capacity is sized for the peak."),
+    maxSecondsPerOutputToken: positive
+      .optional()
+      .describe("Latency target: at most this many seconds per output token for one sequence (0.04 = 25 tokens/s)."),
+  })
+  .describe("Expected load of a model.");
+
 export const ModelDeploymentSchema = z
   .strictObject({
     model: ModelRefSchema,
@@ -398,6 +421,10 @@ export const ModelDeploymentSchema = z
       .optional()
       .describe("API key the server requires, from an existing Secret (never inline)."),
     serviceMonitor: z.boolean().default(true).describe("Create a ServiceMonitor for the server's /metrics."),
+    demand: DemandSchema.optional(),
+    measuredTokensPerSecond: positive
+      .optional()
+      .describe("Measured output tokens per second of one replica at this configuration; replaces the roofline estimate."),
   })
   .describe("A served model: which weights, on which pool, how sharded and how many.");
 
@@ -460,6 +487,14 @@ export const ModelStoreSchema = z
     volume: ModelStoreVolumeSchema,
     source: ModelSourceSchema,
     headroomPercent: z.number().min(0).max(500).default(20).describe("Space beyond the weights, percent."),
+    sizeGiB: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        "Size of the claim, GiB; at least the weights plus headroom. Set it to keep the claim's size when a model is removed (a claim cannot shrink). @default - the weights plus headroom, rounded up to 10 GiB",
+      ),
     prefetchTimeoutMinutes: z
       .number()
       .int()
@@ -468,6 +503,86 @@ export const ModelStoreSchema = z
       .describe("How long `terraform apply` waits for a prefetch Job. @default - from the weights' size at 50 MB/s, at least 30"),
   })
   .describe("The shared volume of model weights, and how it is filled.");
+
+// ---------------------------------------------------------------------------------------------
+// costs
+
+const d = COST_DEFAULTS;
+
+export const ApiAlternativeSchema = z
+  .union([
+    catalogId("api"),
+    z.strictObject({
+      id: catalogId("api.id").describe("Name in reports."),
+      usdPerMillion: z
+        .strictObject({
+          input: nonNegative,
+          cachedInput: nonNegative,
+          cacheWrite: nonNegative,
+          output: nonNegative,
+        })
+        .describe("USD per million tokens of each class."),
+    }),
+  ])
+  .describe("A price-book id (catalog/prices.ts), or an inline contract price.");
+
+export const GpuRentalAlternativeSchema = z
+  .union([
+    catalogId("gpuRental"),
+    z.strictObject({
+      id: catalogId("gpuRental.id").describe("Name in reports."),
+      usdPerGpuHour: positive.describe("USD per GPU-hour."),
+    }),
+  ])
+  .describe("A price-book id, or an inline quote.");
+
+export const AlternativeSchema = z
+  .union([
+    z.strictObject({ api: ApiAlternativeSchema }),
+    z.strictObject({
+      gpuRental: GpuRentalAlternativeSchema,
+      alwaysOn: z
+        .boolean()
+        .default(true)
+        .describe("Rent the same GPUs around the clock; false pays only the GPU-hours the demand needs."),
+    }),
+  ])
+  .describe("A cloud alternative: `api:` per-token prices, or `gpuRental:` per GPU-hour.");
+
+export const CostsSchema = z
+  .strictObject({
+    hoursPerMonth: positive.default(d.hoursPerMonth.value).describe("Hours in a month."),
+    horizonMonths: z
+      .array(z.number().int().min(1))
+      .min(1)
+      .default([...d.horizonMonths.value])
+      .describe("Months at which savings are reported."),
+    amortizationYears: positive.default(d.amortizationYears.value).describe("Straight-line depreciation period, years."),
+    residualPercent: z.number().min(0).max(100).default(d.residualPercent.value).describe("Resale value at the end, percent of capex."),
+    infraCapexPercent: nonNegative.default(d.infraCapexPercent.value).describe("Network, racks, storage, installation: percent of the servers' price."),
+    electricityUsdPerKwh: nonNegative.default(d.electricityUsdPerKwh.value).describe("Electricity, USD per kWh."),
+    pue: z.number().min(1).default(d.pue.value).describe("Power usage effectiveness of the room (cooling and losses)."),
+    spaceUsdPerMonth: nonNegative.default(d.spaceUsdPerMonth.value).describe("Fixed rent, USD per month."),
+    spaceUsdPerKwMonth: nonNegative.default(d.spaceUsdPerKwMonth.value).describe("Colocation rent per kW of the servers' maximum power, USD per kW-month."),
+    supportPercentPerYear: nonNegative.default(d.supportPercentPerYear.value).describe("Hardware support, percent of capex per year."),
+    staff: z
+      .strictObject({
+        fte: nonNegative.describe("Full-time equivalents running the factory."),
+        usdPerYear: nonNegative.describe("Loaded cost of one FTE, USD per year."),
+      })
+      .default({ ...d.staff.value })
+      .describe("People."),
+    utilization: z.number().min(0).max(1).default(d.utilization.value).describe("Average load between idle (0) and full power (1), for the energy bill."),
+    alternatives: z
+      .array(AlternativeSchema)
+      .default(DEFAULT_ALTERNATIVES.map((a) => ({ ...a })))
+      .describe("What the on-prem factory is compared with."),
+    allowShortfall: z
+      .boolean()
+      .default(false)
+      .describe("Accept capacity below the demand's peak (validate fails otherwise; cost always reports it)."),
+  })
+  .describe("Assumptions of the cost summary; every default comes from catalog/cost-defaults.ts with its source.");
 
 // ---------------------------------------------------------------------------------------------
 // the environment
@@ -501,6 +616,7 @@ export const EnvironmentSchema = z
       .default({})
       .describe("Served models, keyed by the name clients send as `model`."),
     modelStore: ModelStoreSchema.optional(),
+    costs: CostsSchema.prefault({}),
   })
   .describe("One environment: one cluster, one cdktf stack.");
 
@@ -519,3 +635,6 @@ export type InlineModel = z.infer<typeof InlineModelSchema>;
 export type ModelStoreConfig = z.infer<typeof ModelStoreSchema>;
 export type ModelSource = z.infer<typeof ModelSourceSchema>;
 export type Precision = z.infer<typeof PrecisionSchema>;
+export type Costs = z.infer<typeof CostsSchema>;
+export type Demand = z.infer<typeof DemandSchema>;
+export type Alternative = z.infer<typeof AlternativeSchema>;

@@ -411,5 +411,19 @@ export function checkModelStore(config: ModelStoreConfig, models: readonly Store
       });
     }
   }
+  if (config.sizeGiB !== undefined && problems.length === 0) {
+    const needed = modelStoreSizeGiB(models, config.headroomPercent);
+    if (config.sizeGiB < needed) {
+      problems.push({
+        path: ["modelStore", "sizeGiB"],
+        message: `must hold the weights plus ${config.headroomPercent}% headroom (${needed} GiB), got ${config.sizeGiB}; raise sizeGiB or remove it to size the claim from the weights`,
+      });
+    }
+  }
   return problems;
+}
+
+/** The claim's size: `sizeGiB` when set (checked to be large enough), else the weights plus headroom. */
+export function claimSizeGiB(config: ModelStoreConfig, models: readonly StoredModel[]): number {
+  return Math.max(config.sizeGiB ?? 0, modelStoreSizeGiB(models, config.headroomPercent));
 }

@@ -33,7 +33,7 @@ import {
   checkModelStore,
   gibQuantity,
   modelDir,
-  modelStoreSizeGiB,
+  claimSizeGiB,
   nfsCsiDriverValuesYaml,
   prefetchCommand,
   prefetchEnv,
@@ -119,7 +119,7 @@ export class ModelStore extends Construct {
       throw new Error(`model store: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join("; ")}`);
     }
     this.models = sortModels(props.models);
-    this.sizeGiB = modelStoreSizeGiB(this.models, config.headroomPercent);
+    this.sizeGiB = claimSizeGiB(config, this.models);
 
     const volume = config.volume;
     let storageClassName: string | undefined;
@@ -209,7 +209,8 @@ export class ModelStore extends Construct {
         // The Job gives up when Terraform does, so a timed-out apply leaves nothing running.
         activeDeadlineSeconds: timeoutMinutes * 60,
         template: {
-          metadata: { labels, annotations },
+          // Served names stay off the pod template: adding one must not replace a finished Job.
+          metadata: { labels, annotations: { "ai-factory.io/repo": model.repo } },
           spec: {
             // A restarted container keeps the pod name and resumes its own partial download.
             restartPolicy: "OnFailure",

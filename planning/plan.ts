@@ -52,10 +52,38 @@ export interface PoolPlan {
   readonly surgeUnits: number;
 }
 
+/** A checkpoint the model store keeps: one per repository and revision. */
+export interface StoredCheckpoint {
+  readonly repo: string;
+  readonly revision: string;
+  readonly checkpointGiB: number;
+  readonly gated: boolean;
+  /** Served models using it, sorted. */
+  readonly servedNames: readonly string[];
+}
+
 export interface Plan {
   readonly environment: string;
   readonly models: readonly ModelPlan[];
   readonly pools: readonly PoolPlan[];
+  /** What the model store must hold, sorted by repository and revision. */
+  readonly checkpoints: readonly StoredCheckpoint[];
+}
+
+/** The checkpoints behind `models`, one per repository and revision. */
+export function storedCheckpoints(models: readonly ModelPlan[]): StoredCheckpoint[] {
+  const byKey = new Map<string, { repo: string; revision: string; checkpointGiB: number; gated: boolean; servedNames: string[] }>();
+  for (const m of models) {
+    const hf = m.model.spec.huggingFace;
+    const key = `${hf.repo}@${hf.revision}`;
+    const entry = byKey.get(key) ?? { repo: hf.repo, revision: hf.revision, checkpointGiB: m.checkpointGiB, gated: hf.gated, servedNames: [] };
+    entry.servedNames.push(m.model.servedName);
+    byKey.set(key, entry);
+  }
+  return [...byKey.keys()].sort().map((k) => {
+    const e = byKey.get(k)!;
+    return { ...e, servedNames: [...e.servedNames].sort() };
+  });
 }
 
 /** Units one node of `pool` offers, and their name. */
@@ -189,5 +217,5 @@ export function planEnvironment(env: ResolvedEnvironment): { plan: Plan; problem
     return plan;
   });
 
-  return { plan: { environment: env.config.name, models, pools }, problems };
+  return { plan: { environment: env.config.name, models, pools, checkpoints: storedCheckpoints(models) }, problems };
 }

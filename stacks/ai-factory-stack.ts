@@ -11,7 +11,7 @@ import type { ResolvedEnvironment } from "../config/resolve";
 import type { Plan } from "../planning/plan";
 import { LocalChart } from "../constructs/local-chart";
 import { ModelServer } from "../constructs/model-server";
-import { ModelStore, StoredModel } from "../constructs/model-store";
+import { ModelStore } from "../constructs/model-store";
 import { configureBackend } from "../constructs/backend";
 import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
@@ -24,18 +24,6 @@ export interface AiFactoryStackProps {
   readonly plan: Plan;
 }
 
-/** The checkpoints to keep in the model store: one per repository and revision, sorted. */
-export function storedModels(plan: Plan): StoredModel[] {
-  const byKey = new Map<string, { repo: string; revision: string; checkpointGiB: number; gated: boolean; servedNames: string[] }>();
-  for (const m of plan.models) {
-    const hf = m.model.spec.huggingFace;
-    const key = `${hf.repo}@${hf.revision}`;
-    const entry = byKey.get(key) ?? { repo: hf.repo, revision: hf.revision, checkpointGiB: m.checkpointGiB, gated: hf.gated, servedNames: [] };
-    entry.servedNames.push(m.model.servedName);
-    byKey.set(key, entry);
-  }
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-}
 
 /** The cdktf stack of one environment. */
 export class AiFactoryStack extends TerraformStack {
@@ -98,7 +86,7 @@ export class AiFactoryStack extends TerraformStack {
       this.modelStore = new ModelStore(this, "model-store", {
         namespace: models.name,
         config: store,
-        models: storedModels(plan),
+        models: plan.checkpoints,
         mirror: config.mirror,
         dependsOn: [models.resource],
       });

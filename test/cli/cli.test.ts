@@ -51,3 +51,32 @@ describe("ai-factory CLI", () => {
     expect(r.stdout).toContain("validate [files...]");
   });
 });
+
+describe("ai-factory plan", () => {
+  test("GIVEN the prod example WHEN planned THEN each model's fit and each pool's use is printed", () => {
+    const r = runCli(["plan", "environments/prod.yaml"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe("prod (environments/prod.yaml)");
+    // coder 2 × 6 max + llama 2 × 2 + gpt-oss 2 × 1 = 18 of 4 × 8; 2 kept for a TP-2 surge.
+    expect(lines[1]).toBe("  pool h200: 4 × hgx-h200-8 (h200, sharing none); 18 of 32 GPUs used, 14 free, 2 of them kept for rolling updates");
+    expect(r.stdout).toMatch(/model coder: qwen3-32b bf16 on h200, 2–6 replicas × 2 nvidia.com\/gpu, context 32768 tokens/);
+    expect(r.stdout).toMatch(/sequences fit at 32768 tokens/);
+  });
+
+  test("GIVEN --json WHEN planned THEN the plan is machine-readable and unrounded", () => {
+    const r = runCli(["plan", "environments/staging.yaml", "--json"]);
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.environment).toBe("staging");
+    expect(plan.pools[0]).toMatchObject({ name: "h100", unit: "MIG slice", unitsOffered: 16 });
+    const qwen = plan.models.find((m: { name: string }) => m.name === "qwen3-30b-a3b");
+    expect(qwen).toMatchObject({ precision: "fp8", gpusPerReplica: 1, gpuResource: "nvidia.com/gpu", maxContextTokens: 16384 });
+    expect(qwen.memoryPerGpuGiB.capacityGiB).toBe(40);
+  });
+
+  test("GIVEN no file or two files WHEN planned THEN it is a usage error", () => {
+    expect(runCli(["plan"]).status).toBe(2);
+    expect(runCli(["plan", "environments/dev.yaml", "environments/prod.yaml"]).stderr).toContain("plan takes one environment file");
+  });
+});

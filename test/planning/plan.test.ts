@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadAndPlan } from "../../cli/load";
 import { ConfigError } from "../../config/errors";
+import { tempDir } from "../helpers/run";
 import { packs, planEnvironment } from "../../planning/plan";
 import { envFromYaml, plannedFromYaml } from "../helpers/env";
 
@@ -11,9 +15,19 @@ function env(pools: string, models: string, extra = ""): string {
   return `name: test\ndescription: plan test\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\nmodels:\n${models}\n${STORE}${extra}`;
 }
 
-function problemsOf(yaml: string): string[] {
+function problemsOf(yaml: string, viaLoader = false): string[] {
   try {
-    plannedFromYaml(yaml);
+    if (viaLoader) {
+      const dir = tempDir();
+      try {
+        fs.writeFileSync(path.join(dir, "test.yaml"), yaml);
+        loadAndPlan(["test.yaml"], dir);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } else {
+      plannedFromYaml(yaml);
+    }
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).message.split("\n");
@@ -119,5 +133,27 @@ describe("planEnvironment", () => {
   test("GIVEN a planned environment WHEN planned twice THEN the plans are equal", () => {
     const e = envFromYaml(env("  h100: { nodes: [g1], server: hgx-h100-8 }", "  m: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192 }"));
     expect(planEnvironment(e)).toEqual(planEnvironment(e));
+  });
+});
+
+describe("model store checks at load time", () => {
+  test("GIVEN a gated model from the hub without a token WHEN loaded THEN the store's source is named", () => {
+    const lines = problemsOf(
+      env("  h100: { nodes: [g1], server: hgx-h100-8 }", "  m: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192 }").replace(
+        /source: \{ kind: s3.*\}/,
+        "source: { kind: huggingFace }",
+      ),
+      true,
+    );
+    expect(lines).toEqual(["test.yaml: modelStore.source: models need a token to download meta-llama/Llama-3.1-8B-Instruct (gated); set modelStore.source.tokenSecret"]);
+  });
+
+  test("GIVEN a claim size below the weights WHEN loaded THEN the needed size is given", () => {
+    // Llama 3.1 8B: 8.03e9 × 2 B = 14.96 GiB; + 20% = 17.95 → 20 GiB.
+    const lines = problemsOf(
+      env("  h100: { nodes: [g1], server: hgx-h100-8 }", "  m: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192 }", "").replace("modelStore:\n", "modelStore:\n  sizeGiB: 10\n"),
+      true,
+    );
+    expect(lines).toEqual(["test.yaml: modelStore.sizeGiB: must hold the weights plus 20% headroom (20 GiB), got 10; raise sizeGiB or remove it to size the claim from the weights"]);
   });
 });

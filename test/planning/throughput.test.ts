@@ -1,17 +1,18 @@
 import fc from "fast-check";
-import type { GpuSpec, ModelSpec } from "../../catalog/types";
-import {
-  THROUGHPUT_CALIBRATION,
-  computeFlops,
-  estimateThroughput,
-  kvBytesPerSequence,
-  kvReplication,
-  weightBytes,
-  type ThroughputInput,
-} from "../../planning/throughput";
+import { THROUGHPUT_CALIBRATION } from "../../catalog/calibration";
+import type { CalibrationMeasurement, GpuSpec, ModelSpec, ThroughputCalibration } from "../../catalog/types";
+import { checkFit } from "../../planning/fit";
+import { kvBytesPerSequence, weightsBytes } from "../../planning/memory";
+import { computeFlops, estimateThroughput, kvReplication, type ThroughputInput } from "../../planning/throughput";
 
 // Fixtures are defined here, not imported from catalog/, so these tests pin the arithmetic alone.
 const GIB = 2 ** 30;
+
+function measurement(id: string): CalibrationMeasurement {
+  const found = THROUGHPUT_CALIBRATION.measurements.find((m) => m.id === id);
+  if (found === undefined) throw new Error(`catalog/calibration.ts has no measurement ${id}`);
+  return found;
+}
 
 function model(overrides: Partial<ModelSpec> & Pick<ModelSpec, "id" | "parametersB" | "layers" | "kvHeads" | "headDim">): ModelSpec {
   return {
@@ -60,18 +61,19 @@ const H200 = gpu({ id: "h200-sxm", memoryGiB: 141, memoryBandwidthTBps: 4.8, den
 const B200 = gpu({ id: "b200", memoryGiB: 180, memoryBandwidthTBps: 8, denseTflops: { bf16: 2250, fp8: 4500, fp4: 9000 } });
 const A100 = gpu({ id: "a100-80", memoryGiB: 80, memoryBandwidthTBps: 2.039, denseTflops: { bf16: 312, fp8: null, fp4: null } });
 
+// The byte counts come from planning/memory.ts (the fit check's arithmetic); these pin what the roofline reads.
 describe("weights and KV cache", () => {
   test("GIVEN a dense model WHEN sized at each precision THEN bytes = parameters × bytes per parameter", () => {
-    expect(weightBytes(LLAMA_3_70B, "bf16")).toBeCloseTo(141.2e9, -3); // 70.6e9 × 2
-    expect(weightBytes(LLAMA_3_70B, "fp8")).toBeCloseTo(70.6e9, -3); // 70.6e9 × 1
-    expect(weightBytes(LLAMA_3_70B, "int4")).toBeCloseTo(35.3e9, -3); // 70.6e9 × 0.5
-    expect(weightBytes(LLAMA_3_70B, "mxfp4")).toBeCloseTo(37.50625e9, -3); // 70.6e9 × 4.25 / 8
+    expect(weightsBytes(LLAMA_3_70B, "bf16")).toBeCloseTo(141.2e9, -3); // 70.6e9 × 2
+    expect(weightsBytes(LLAMA_3_70B, "fp8")).toBeCloseTo(70.6e9, -3); // 70.6e9 × 1
+    expect(weightsBytes(LLAMA_3_70B, "int4")).toBeCloseTo(35.3e9, -3); // 70.6e9 × 0.5
+    expect(weightsBytes(LLAMA_3_70B, "mxfp4")).toBeCloseTo(37.50625e9, -3); // 70.6e9 × 4.25 / 8
   });
 
   test("GIVEN a checkpoint size WHEN served at its native precision THEN the checkpoint size is used", () => {
-    expect(weightBytes(GPT_OSS_120B, "mxfp4")).toBe(60.8 * GIB);
+    expect(weightsBytes(GPT_OSS_120B, "mxfp4")).toBe(60.8 * GIB);
     // Another precision falls back to parameters × bytes: 116.8e9 × 2.
-    expect(weightBytes(GPT_OSS_120B, "bf16")).toBeCloseTo(233.6e9, -3);
+    expect(weightsBytes(GPT_OSS_120B, "bf16")).toBeCloseTo(233.6e9, -3);
   });
 
   test("GIVEN GQA models WHEN one token is cached THEN KV bytes match cost-data.md §6.2", () => {
@@ -140,7 +142,7 @@ describe("roofline", () => {
       avgContextTokens: 1,
       maxConcurrentSequences: 1,
     });
-    expect(estimate.efficiency).toBeCloseTo(THROUGHPUT_CALIBRATION.memoryBandwidth.value, 9);
+    expect(estimate.efficiency).toBeCloseTo(THROUGHPUT_CALIBRATION.memoryBandwidthEfficiency, 9);
     expect(estimate.tokensPerSecond).toBeCloseTo(0.4 * (3.35e12 / (70.6e9 + 327_680)), 6);
   });
 
@@ -182,11 +184,43 @@ describe("roofline", () => {
     expect(estimate.ceilingTokensPerSecond).toBeCloseTo(10 / ((70.6e9 + 10 * kvPerSequence) / 6.7e12), 6);
   });
 
-  test("GIVEN no KV memory figure WHEN estimating THEN the fallback is TP × memory × 0.9 − weights", () => {
-    const kvPerSequence = 4000 * 327_680;
-    const fallback = 80 * GIB * 0.9 - 70.6e9; // one H100
+  test("GIVEN no KV memory figure WHEN estimating THEN the fallback is TP × (memory × 0.9 − 2 GiB overhead) − weights", () => {
+    const kvPerSequence = 4000 * 327_680; // 1,310,720,000 B
+    // One H100 as the fit check counts it: 72 GiB usable − 2 GiB overhead − 70.6e9 B of FP8 weights
+    // = 75,161,927,680 − 70,600,000,000 = 4,561,927,680 B → 3.48 sequences. (Before the fallback took
+    // the fit check's 2 GiB overhead it was 6,709,411,328 B, 5 sequences.)
+    const fallback = 80 * GIB * 0.9 - 2 * GIB - 70.6e9;
     const estimate = estimateThroughput({ model: LLAMA_3_70B, gpu: H100, precision: "fp8", tensorParallel: 1, avgContextTokens: 4000 });
     expect(estimate.batch).toBe(Math.floor(fallback / kvPerSequence));
+    expect(estimate.batch).toBe(3);
+  });
+
+  test.each([
+    ["GQA (Llama-3.3-70B, FP8, TP 2 on H100)", LLAMA_3_70B, H100, "fp8", 2, 32_768],
+    ["MLA (DeepSeek-V3, FP8, TP 8 on H200: the latent on every GPU)", DEEPSEEK_V3, H200, "fp8", 8, 32_768],
+    ["sliding windows (gpt-oss-120b, MXFP4, TP 1 on H100)", GPT_OSS_120B, H100, "mxfp4", 1, 65_536],
+  ] as const)("GIVEN %s and no KV memory figure WHEN estimating THEN the batch is the fit check's sequences at that context", (_name, m, g, precision, tp, context) => {
+    const fit = checkFit({
+      model: m,
+      gpu: g,
+      precision,
+      tensorParallel: tp,
+      maxContextTokens: context,
+      maxConcurrentSequences: 1,
+      kvCacheDtype: "auto",
+      gpuMemoryUtilization: 0.9,
+      gpusPerServer: 8,
+    });
+    const estimate = estimateThroughput({ model: m, gpu: g, precision, tensorParallel: tp, avgContextTokens: context, efficiency: 1 });
+    expect(estimate.boundBy).toBe("kv-capacity");
+    expect(fit.maxConcurrentSequencesAtContext).toBeGreaterThan(1);
+    expect(estimate.batch).toBe(fit.maxConcurrentSequencesAtContext);
+  });
+
+  test("GIVEN kvCachePrecision auto WHEN estimating THEN it is BF16, as in the fit check", () => {
+    const base: ThroughputInput = { model: LLAMA_3_70B, gpu: H100, precision: "fp8", tensorParallel: 2, avgContextTokens: 2000 };
+    expect(estimateThroughput({ ...base, kvCachePrecision: "auto" })).toEqual(estimateThroughput({ ...base, kvCachePrecision: "bf16" }));
+    expect(estimateThroughput(base)).toEqual(estimateThroughput({ ...base, kvCachePrecision: "bf16" }));
   });
 
   test("GIVEN a latency target WHEN the batch would slow each step beyond it THEN the batch is capped", () => {
@@ -325,7 +359,7 @@ describe("calibration on MLPerf (THROUGHPUT_CALIBRATION)", () => {
     });
     const measured = 4414.6;
     expect(estimate.tokensPerSecond).toBeLessThan(measured);
-    expect(estimate.ceilingTokensPerSecond * THROUGHPUT_CALIBRATION.compute.calibration[1].ratio).toBeCloseTo(measured, -1);
+    expect(estimate.ceilingTokensPerSecond * measurement("mlperf-v5.1-xe9680-h200-llama-2-70b-offline").ratio).toBeCloseTo(measured, -1);
   });
 
   test("GIVEN XE9680 H200 Llama-2-70B Interactive (TPOT ≤ 40 ms) WHEN estimated THEN within 5 % of 2,739 tokens/s per GPU", () => {
@@ -358,14 +392,86 @@ describe("calibration on MLPerf (THROUGHPUT_CALIBRATION)", () => {
   });
 
   test("every calibration point's ratio is measured ÷ roofline", () => {
-    for (const constant of Object.values(THROUGHPUT_CALIBRATION)) {
-      for (const point of constant.calibration) {
-        expect(point.ratio).toBeCloseTo(point.measuredTokensPerSecondPerGpu / point.rooflineTokensPerSecondPerGpu, 3);
-        expect(point.source.url).toMatch(/^https:\/\//);
-      }
-      expect(constant.value).toBeGreaterThan(0);
-      expect(constant.value).toBeLessThanOrEqual(1);
+    for (const point of THROUGHPUT_CALIBRATION.measurements) {
+      expect(point.ratio).toBeCloseTo(point.measuredTokensPerSecondPerGpu / point.rooflineTokensPerSecondPerGpu, 3);
+      for (const source of point.sources) expect(source.url).toMatch(/^https:\/\//);
     }
+    for (const value of [
+      THROUGHPUT_CALIBRATION.computeEfficiency,
+      THROUGHPUT_CALIBRATION.computeEfficiencyFp4,
+      THROUGHPUT_CALIBRATION.memoryBandwidthEfficiency,
+      THROUGHPUT_CALIBRATION.prefillEfficiency,
+    ]) {
+      expect(value).toBeGreaterThan(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test("every compute-regime point's roofline is this module's compute ceiling per GPU", () => {
+    // Llama-2-70B: 1,979e12 / (2 × 68.98e9) = 14,344.7 on H100/H200 (FP8); 9,000e12 / (2 × 68.98e9) = 65,236.3 on B200 (FP4).
+    const ceiling = (g: GpuSpec, precision: "fp8" | "mxfp4"): number =>
+      estimateThroughput({ model: LLAMA_2_70B, gpu: g, precision, tensorParallel: 1, avgContextTokens: 450, kvCachePrecision: "fp8" })
+        .computeCeilingTokensPerSecond;
+    expect(measurement("mlperf-v5.0-dgx-h100-llama-2-70b-offline").rooflineTokensPerSecondPerGpu).toBeCloseTo(ceiling(H100, "fp8"), -1);
+    expect(measurement("mlperf-v5.1-xe9680-h200-llama-2-70b-offline").rooflineTokensPerSecondPerGpu).toBeCloseTo(ceiling(H200, "fp8"), -1);
+    expect(measurement("mlperf-v5.1-xe9680l-b200-llama-2-70b-offline").rooflineTokensPerSecondPerGpu).toBeCloseTo(ceiling(B200, "mxfp4"), -1);
+  });
+});
+
+describe("calibration input", () => {
+  const base: ThroughputInput = {
+    model: LLAMA_3_70B,
+    gpu: H100,
+    precision: "fp8",
+    tensorParallel: 1,
+    avgContextTokens: 1,
+    maxConcurrentSequences: 1,
+  };
+
+  test("GIVEN no calibration WHEN estimating THEN the catalog's is used", () => {
+    expect(estimateThroughput({ ...base, calibration: THROUGHPUT_CALIBRATION })).toEqual(estimateThroughput(base));
+  });
+
+  test("GIVEN an overriding calibration WHEN bandwidth-bound THEN its memory-bandwidth share applies", () => {
+    const calibration: ThroughputCalibration = {
+      ...THROUGHPUT_CALIBRATION,
+      memoryBandwidthEfficiency: 0.6,
+      measurements: [],
+      sources: [{ url: "https://example.com/our-benchmark", date: "2026-11-01", note: "vLLM bench on our H100s" }],
+    };
+    const estimate = estimateThroughput({ ...base, calibration });
+    // One sequence of one token: 0.6 × 3.35e12 / (70.6e9 + 327,680)
+    expect(estimate.efficiency).toBeCloseTo(0.6, 9);
+    expect(estimate.tokensPerSecond).toBeCloseTo(0.6 * (3.35e12 / (70.6e9 + 327_680)), 6);
+  });
+
+  test("GIVEN an overriding calibration WHEN compute-bound THEN its compute share and prefill share apply", () => {
+    const calibration: ThroughputCalibration = { ...THROUGHPUT_CALIBRATION, computeEfficiency: 0.5, prefillEfficiency: 0.8 };
+    const estimate = estimateThroughput({
+      model: LLAMA_3_70B,
+      gpu: H200,
+      precision: "fp8",
+      tensorParallel: 1,
+      avgContextTokens: 500,
+      kvCachePrecision: "fp8",
+      calibration,
+    });
+    expect(estimate.boundBy).toBe("compute");
+    // Compute ceiling 1,979e12 / (2 × 70.6e9) = 14,015.6 tokens/s; prefill at 0.8 of it.
+    expect(estimate.prefillTokensPerSecond).toBeCloseTo(0.8 * (1979e12 / (2 * 70.6e9)), 6);
+    expect(estimate.tokensPerSecond).toBeLessThanOrEqual(0.5 * estimate.computeCeilingTokensPerSecond * (1 + 1e-12));
+  });
+
+  test.each([
+    ["computeEfficiency", 0],
+    ["computeEfficiencyFp4", 1.2],
+    ["memoryBandwidthEfficiency", Number.NaN],
+    ["prefillEfficiency", -0.5],
+  ] as const)("throws when calibration.%s is %p", (name, value) => {
+    const calibration: ThroughputCalibration = { ...THROUGHPUT_CALIBRATION, [name]: value };
+    expect(() => estimateThroughput({ ...base, calibration })).toThrow(
+      new RegExp(`throughput: calibration\\.${name}: must be in \\(0, 1\\] \\(a fraction of the physical ceiling\\), got ${String(value)}`),
+    );
   });
 });
 

@@ -118,3 +118,44 @@ describe("AiFactoryStack", () => {
     expect(text).toMatchSnapshot();
   });
 });
+
+describe("AiFactoryStack with models", () => {
+  const YAML = `name: lab
+description: one H200 server serving two models
+cluster: { kubeconfig: { context: lab } }
+nodePools:
+  h200: { nodes: [g1], server: hgx-h200-8 }
+models:
+  small: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192 }
+  coder: { model: qwen3-32b, pool: h200, tensorParallel: 2, maxContextTokens: 16384 }
+modelStore:
+  volume: { kind: storageClass, storageClass: cephfs }
+  source: { kind: s3, endpoint: https://s3.lab.example, bucket: weights, credentialsSecret: s3-creds }
+`;
+  const { json, stack } = synth(YAML);
+  const releases = Object.entries(json.resource.helm_release as Json) as Array<[string, Json]>;
+  const servers = releases.filter(([, r]) => r.chart.startsWith("assets/"));
+
+  test("GIVEN two models WHEN synthesized THEN each has a release of the local chart by a relative, hashed path", () => {
+    expect(servers.map(([, r]) => r.name).sort()).toEqual(["coder", "small"]);
+    for (const [, r] of servers) {
+      expect(r.chart).toMatch(/^assets\/model-server-chart_asset_[0-9A-F]+\/[0-9A-F]{16}$/);
+      expect(r.namespace).toBe("ai-models");
+    }
+    expect(stack.modelServers.map((s) => s.servedName)).toEqual(["coder", "small"]);
+  });
+
+  test("GIVEN the model store WHEN synthesized THEN servers wait for the claim, the prefetch Jobs and the GPU Operator", () => {
+    const jobs = Object.keys(json.resource.kubernetes_job_v1).map((k) => `kubernetes_job_v1.${k}`);
+    expect(jobs).toHaveLength(2);
+    const claim = Object.keys(json.resource.kubernetes_persistent_volume_claim_v1).map((k) => `kubernetes_persistent_volume_claim_v1.${k}`);
+    for (const [, r] of servers) {
+      expect(r.depends_on).toEqual(expect.arrayContaining([...jobs, ...claim, expect.stringMatching(/^helm_release\.gpu-operator/)]));
+    }
+  });
+
+  test("GIVEN the plan WHEN synthesized THEN an output reports each model's replicas and the sequences that fit", () => {
+    expect(json.output.models.value.coder).toMatchObject({ model: "qwen3-32b", pool: "h200", gpus_per_replica: 2, max_context_tokens: 16384 });
+    expect(json.output.models.value.coder.sequences_at_context).toBeGreaterThan(16);
+  });
+});
