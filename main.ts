@@ -4,4 +4,6 @@
  */
 import { runSynth } from "./cli/synth";
 
-process.exitCode = runSynth({ argv: process.argv.slice(2), env: process.env });
+void runSynth({ argv: process.argv.slice(2), env: process.env }).then((code) => {
+  process.exitCode = code;
+});

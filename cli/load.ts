@@ -5,19 +5,30 @@
 import { ConfigError, Problem } from "../config/errors";
 import { loadEnvironmentFiles } from "../config/loader";
 import type { ResolvedEnvironment } from "../config/resolve";
+import { CostPlan, planCosts } from "../planning/costs";
 import { Plan, planEnvironment } from "../planning/plan";
 import { checkModelStore } from "../constructs/model-store-plan";
 
 export interface PlannedEnvironment {
   readonly env: ResolvedEnvironment;
   readonly plan: Plan;
+  readonly costs: CostPlan;
+}
+
+export interface LoadOptions {
+  /** Working directory the files are relative to. @default process.cwd() */
+  readonly cwd?: string;
+  /** Report capacity below demand instead of failing (the `cost` command). @default - costs.allowShortfall */
+  readonly allowShortfall?: boolean;
 }
 
 /** Loads, checks and plans `files`; throws one ConfigError with every problem of every file. */
-export function loadAndPlan(files: readonly string[], cwd?: string): PlannedEnvironment[] {
-  const envs = loadEnvironmentFiles(files, cwd);
+export function loadAndPlan(files: readonly string[], options: LoadOptions | string = {}): PlannedEnvironment[] {
+  const opts: LoadOptions = typeof options === "string" ? { cwd: options } : options;
+  const envs = loadEnvironmentFiles(files, opts.cwd);
   const problems: Problem[] = [];
-  const planned = envs.map((env) => {
+  const planned: PlannedEnvironment[] = [];
+  for (const env of envs) {
     const result = planEnvironment(env);
     problems.push(...result.problems);
     const store = env.config.modelStore;
@@ -25,8 +36,12 @@ export function loadAndPlan(files: readonly string[], cwd?: string): PlannedEnvi
       // The store's own rules (tokens for gated models, job names) live beside the construct.
       for (const p of checkModelStore(store, result.plan.checkpoints)) problems.push({ file: env.file, path: p.path, message: p.message });
     }
-    return { env, plan: result.plan };
-  });
+    // Throughput needs models that fit; costs are planned only for an environment without problems.
+    if (result.problems.length > 0) continue;
+    const costs = planCosts(env, result.plan, { allowShortfall: opts.allowShortfall });
+    problems.push(...costs.problems);
+    planned.push({ env, plan: result.plan, costs: costs.costs });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return planned;
 }

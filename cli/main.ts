@@ -5,6 +5,10 @@
 import { UsageError } from "../config/errors";
 import { describeFit } from "../planning/fit";
 import type { Plan } from "../planning/plan";
+import type { FactorySizing } from "../planning/sizing";
+import { renderCompareMarkdown } from "../report/compare-markdown";
+import { renderCostJson } from "../report/cost-json";
+import { renderCostMarkdown } from "../report/cost-markdown";
 import { loadAndPlan } from "./load";
 import { selectEnvironmentFiles } from "./synth";
 import { Io, processIo, withExitCode } from "./output";
@@ -15,7 +19,11 @@ Commands:
   validate [files...] [--json]   check environment files without synthesizing
                                  (default: every file in environments/)
   plan <env-file> [--json]       per model: GPUs per replica, replicas, memory fit
-                                 and the sequences that fit; per pool: GPUs used
+                                 and the sequences that fit; sizing against demand
+  cost <env-file> [--json]       cost summary: on-prem TCO against the cloud
+                                 alternatives, break-even and savings
+  compare [env-files...] [--json]
+                                 environments side by side (default: all in environments/)
   help                           show this text
 
 Synthesize every environment with \`npx cdktf synth\` (or \`npm run synth\`).
@@ -106,8 +114,12 @@ export function planJson(plan: Plan): unknown {
   };
 }
 
-/** The plan for people. */
-export function planText(plan: Plan, file: string): string[] {
+function round0(x: number): string {
+  return Math.round(x).toLocaleString("en-US");
+}
+
+/** The plan for people; with `sizing`, each model's demand and the factory's capacity against it. */
+export function planText(plan: Plan, file: string, sizing?: FactorySizing | null): string[] {
   const lines = [`${plan.environment} (${file})`];
   for (const p of plan.pools) {
     const free = p.unitsOffered - p.unitsUsed;
@@ -127,15 +139,55 @@ export function planText(plan: Plan, file: string): string[] {
         `context ${m.model.maxContextTokens} tokens, weights ${round1(m.weightsGiB)} GiB`,
     );
     lines.push(`    ${describeFit(m.fit)}`);
+    const z = sizing?.models.find((x) => x.id === m.model.servedName);
+    if (z) {
+      lines.push(
+        `    demand: peak ${round0(z.peakTokensPerSecond)} tokens/s needs ${z.replicasNeeded} replica${z.replicasNeeded === 1 ? "" : "s"} ` +
+          `(${z.gpusNeeded} GPUs, ${z.serversNeeded} server${z.serversNeeded === 1 ? "" : "s"}) at ${round0(z.replicaTokensPerSecond)} tokens/s each (${z.boundBy}); ` +
+          `${z.replicas} planned carry ${round0(z.capacityTokensPerSecond)} tokens/s` +
+          (z.shortfall ? ` — SHORTFALL: add ${z.shortfall.missingReplicas} replicas (${z.shortfall.missingGpus} GPUs)` : ` (${Math.round(z.peakLoadPercent)}% load at peak)`),
+      );
+      if (!z.latency.met) lines.push(`    latency target missed: ${z.latency.estimatedSecondsPerOutputToken} s per output token estimated`);
+    } else if (sizing !== undefined) {
+      lines.push("    no demand declared (models.<name>.demand): not sized");
+    }
+  }
+  if (sizing) {
+    const pct = sizing.demandTokensPerMonth > 0 ? Math.round((100 * sizing.capacityTokensPerMonth) / sizing.demandTokensPerMonth) : 0;
+    lines.push(
+      `  factory: capacity ${round0(sizing.capacityTokensPerMonth / 1e6)}M tokens/month against demand ${round0(sizing.demandTokensPerMonth / 1e6)}M (${pct}%)`,
+    );
   }
   return lines;
 }
 
+function cost(args: ParsedArgs, io: Io): number {
+  if (args.positional.length !== 1) throw new UsageError("cost takes one environment file, e.g. `ai-factory cost environments/prod.yaml`");
+  // A shortfall is reported in the summary, not refused: costing a plan that is too small is the point.
+  const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
+  const name = planned.env.config.name;
+  if (args.flags.has("--json")) io.out(renderCostJson(name, planned.costs.summary).trimEnd());
+  else io.out(renderCostMarkdown(name, planned.costs.summary, { sizing: planned.costs.sizing ?? undefined }).trimEnd());
+  return 0;
+}
+
+function compare(args: ParsedArgs, io: Io): number {
+  const files = args.positional.length > 0 ? args.positional : selectEnvironmentFiles(undefined);
+  const planned = loadAndPlan(files, { allowShortfall: true });
+  if (args.flags.has("--json")) {
+    io.out(`[${planned.map((p) => renderCostJson(p.env.config.name, p.costs.summary).trimEnd()).join(",\n")}]`);
+  } else {
+    io.out(renderCompareMarkdown(planned.map((p) => ({ env: p.env.config.name, summary: p.costs.summary }))).trimEnd());
+  }
+  return 0;
+}
+
 function plan(args: ParsedArgs, io: Io): number {
   if (args.positional.length !== 1) throw new UsageError("plan takes one environment file, e.g. `ai-factory plan environments/prod.yaml`");
-  const [planned] = loadAndPlan(args.positional);
-  if (args.flags.has("--json")) io.out(JSON.stringify(planJson(planned.plan), null, 2));
-  else for (const line of planText(planned.plan, planned.env.file)) io.out(line);
+  // A shortfall is shown, not refused: the plan is where one sees how much is missing.
+  const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
+  if (args.flags.has("--json")) io.out(JSON.stringify({ ...(planJson(planned.plan) as object), sizing: planned.costs.sizing }, null, 2));
+  else for (const line of planText(planned.plan, planned.env.file, planned.costs.sizing)) io.out(line);
   return 0;
 }
 
@@ -148,6 +200,10 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
         return validate(parseArgs(argv, ["--json"]), io);
       case "plan":
         return plan(parseArgs(argv, ["--json"]), io);
+      case "cost":
+        return cost(parseArgs(argv, ["--json"]), io);
+      case "compare":
+        return compare(parseArgs(argv, ["--json"]), io);
       case "help":
       case "--help":
       case "-h":

@@ -19,18 +19,31 @@ export function withExitCode(io: Io, fn: () => number | void, options: { writes?
   try {
     return fn() ?? 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const line of err.message.split("\n")) io.err(line);
-      const n = err.problems.length;
-      io.err(`${n} problem${n === 1 ? "" : "s"} found${options.writes ? "; nothing was written" : ""}.`);
-      return 1;
-    }
-    if (err instanceof UsageError) {
-      io.err(`ai-factory: ${err.message}`);
-      io.err("Run `npx ai-factory help` for usage.");
-      return 2;
-    }
-    io.err(`ai-factory: internal error (please report it): ${(err as Error)?.stack ?? String(err)}`);
-    return 70;
+    return exitCodeOf(io, err, options);
   }
+}
+
+/** `withExitCode` for asynchronous commands. */
+export async function withExitCodeAsync(io: Io, fn: () => Promise<number>, options: { writes?: boolean } = {}): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    return exitCodeOf(io, err, options);
+  }
+}
+
+function exitCodeOf(io: Io, err: unknown, options: { writes?: boolean }): number {
+  if (err instanceof ConfigError) {
+    for (const line of err.message.split("\n")) io.err(line);
+    const n = err.problems.length;
+    io.err(`${n} problem${n === 1 ? "" : "s"} found${options.writes ? "; nothing was written" : ""}.`);
+    return 1;
+  }
+  if (err instanceof UsageError) {
+    io.err(`ai-factory: ${err.message}`);
+    io.err("Run `npx ai-factory help` for usage.");
+    return 2;
+  }
+  io.err(`ai-factory: internal error (please report it): ${(err as Error)?.stack ?? String(err)}`);
+  return 70;
 }

@@ -7,7 +7,9 @@ import { UsageError } from "../config/errors";
 import { displayPath, findEnvironmentFiles } from "../config/loader";
 import { PlannedEnvironment, loadAndPlan } from "./load";
 import { AiFactoryStack } from "../stacks/ai-factory-stack";
-import { Io, processIo, withExitCode } from "./output";
+import * as path from "node:path";
+import { renderCostFiles, writeCostFiles } from "./cost-files";
+import { Io, processIo, withExitCodeAsync } from "./output";
 
 /** Directory of the example environments and of every environment `cdktf synth` builds. */
 export const ENVIRONMENTS_DIR = "environments";
@@ -29,7 +31,7 @@ export function selectEnvironmentFiles(filter: string | undefined, dir = ENVIRON
 
 /** Builds the stacks of `envs` in `app` (no I/O; `app.synth()` writes). */
 export function buildApp(app: App, planned: readonly PlannedEnvironment[]): AiFactoryStack[] {
-  return planned.map(({ env, plan }) => new AiFactoryStack(app, env.config.name, { env, plan }));
+  return planned.map(({ env, plan, costs }) => new AiFactoryStack(app, env.config.name, { env, plan, costs: costs.summary }));
 }
 
 export interface SynthOptions {
@@ -38,17 +40,23 @@ export interface SynthOptions {
   readonly io?: Io;
 }
 
-/** Validates and synthesizes; returns the exit code. */
-export function runSynth(options: SynthOptions): number {
+/** Validates and synthesizes, then writes the cost summaries; returns the exit code. */
+export async function runSynth(options: SynthOptions): Promise<number> {
   const io = options.io ?? processIo;
-  return withExitCode(io, () => {
-    const files = selectEnvironmentFiles(options.env.ENVIRONMENTS);
-    const planned = loadAndPlan(files);
-    // Only now, with every environment valid, is anything written.
-    const app = new App();
-    buildApp(app, planned);
-    app.synth();
-    io.out(`synthesized ${planned.map((p) => p.env.config.name).join(", ")} into ${displayPath(app.outdir)}`);
-    return 0;
-  }, { writes: true });
+  return withExitCodeAsync(
+    io,
+    async () => {
+      const files = selectEnvironmentFiles(options.env.ENVIRONMENTS);
+      const planned = loadAndPlan(files);
+      // Everything is computed before the first byte is written.
+      const costFiles = await renderCostFiles(planned);
+      const app = new App();
+      buildApp(app, planned);
+      app.synth();
+      writeCostFiles(path.join(app.outdir, "costs"), costFiles);
+      io.out(`synthesized ${planned.map((p) => p.env.config.name).join(", ")} into ${displayPath(app.outdir)} (cost summaries in ${displayPath(path.join(app.outdir, "costs"))})`);
+      return 0;
+    },
+    { writes: true },
+  );
 }

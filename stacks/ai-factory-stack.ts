@@ -9,6 +9,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { ResolvedEnvironment } from "../config/resolve";
 import type { Plan } from "../planning/plan";
+import type { CostSummary } from "../planning/tco";
 import { LocalChart } from "../constructs/local-chart";
 import { ModelServer } from "../constructs/model-server";
 import { ModelStore } from "../constructs/model-store";
@@ -22,6 +23,11 @@ export interface AiFactoryStackProps {
   readonly env: ResolvedEnvironment;
   /** Its plan: fit, allocation and placement of every model (planning/plan.ts). */
   readonly plan: Plan;
+  /**
+   * Its cost summary, whose headline figures become Terraform outputs.
+   * @default - no cost outputs
+   */
+  readonly costs?: CostSummary;
 }
 
 
@@ -120,6 +126,28 @@ export class AiFactoryStack extends TerraformStack {
         ]),
       ),
     });
+
+    if (props.costs) {
+      const c = props.costs;
+      // cdktf cannot synthesize null inside an output: a figure that does not exist is left out
+      // (no per-token cost without served tokens; no break-even when on-prem never pays back).
+      const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+      new TerraformOutput(this, "cost", {
+        description:
+          "Cost summary (USD, unrounded): capex, monthly TCO and opex, cost per million tokens, and each cloud alternative's monthly cost and break-even month (absent: never).",
+        value: {
+          ...present({
+            capex_usd: c.capexUsd,
+            tco_usd_per_month: c.monthly.tcoUsd,
+            opex_usd_per_month: c.monthly.opexUsd,
+            usd_per_million_tokens: c.usdPerMillionTokens,
+          }),
+          alternatives: Object.fromEntries(
+            c.alternatives.map((a) => [a.id, present({ kind: a.kind, monthly_usd: a.monthlyUsd, break_even_months: a.breakEvenMonths })]),
+          ),
+        },
+      });
+    }
 
     if (plan.models.length > 0) {
       new TerraformOutput(this, "models", {

@@ -40,6 +40,18 @@ describe("synthesis", () => {
     );
   });
 
+  test("GIVEN the examples WHEN synthesized THEN each has a cost summary as JSON, Markdown and SVG, and one comparison", () => {
+    for (const env of ["dev", "prod", "staging"]) {
+      expect(Object.keys(first)).toEqual(expect.arrayContaining([`costs/${env}.json`, `costs/${env}.md`, `costs/${env}.svg`]));
+      expect(JSON.parse(first[`costs/${env}.json`]).capexUsd).toBeGreaterThan(0);
+      expect(first[`costs/${env}.svg`]).toMatch(/^<svg /);
+      // The headline figures are Terraform outputs too.
+      const stack = JSON.parse(first[`stacks/${env}/cdk.tf.json`]);
+      expect(stack.output.cost.value.capex_usd).toBe(JSON.parse(first[`costs/${env}.json`]).capexUsd);
+    }
+    expect(first["costs/compare.md"]).toContain("|  | dev | prod | staging |");
+  });
+
   test("GIVEN the same input in another directory WHEN synthesized again THEN the output is byte-identical", () => {
     const second = fresh();
     copyEnvironments(second);

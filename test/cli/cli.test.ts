@@ -58,10 +58,12 @@ describe("ai-factory plan", () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe("prod (environments/prod.yaml)");
-    // coder 2 × 6 max + llama 2 × 2 + gpt-oss 2 × 1 = 18 of 4 × 8; 2 kept for a TP-2 surge.
-    expect(lines[1]).toBe("  pool h200: 4 × hgx-h200-8 (h200, sharing none); 18 of 32 GPUs used, 14 free, 2 of them kept for rolling updates");
-    expect(r.stdout).toMatch(/model coder: qwen3-32b bf16 on h200, 2–6 replicas × 2 nvidia.com\/gpu, context 32768 tokens/);
+    // coder 8 max × 2 + llama 2 × 2 + gpt-oss 3 × 1 = 23 of 4 × 8; 2 kept for a TP-2 surge.
+    expect(lines[1]).toBe("  pool h200: 4 × hgx-h200-8 (h200, sharing none); 23 of 32 GPUs used, 9 free, 2 of them kept for rolling updates");
+    expect(r.stdout).toMatch(/model coder: qwen3-32b bf16 on h200, 3–8 replicas × 2 nvidia.com\/gpu, context 32768 tokens/);
     expect(r.stdout).toMatch(/sequences fit at 32768 tokens/);
+    expect(r.stdout).toMatch(/demand: peak [\d,]+ tokens\/s needs \d+ replicas \(\d+ GPUs, \d+ servers?\) at [\d,]+ tokens\/s each/);
+    expect(lines[lines.length - 1]).toMatch(/^  factory: capacity [\d,]+M tokens\/month against demand [\d,]+M \(\d+%\)$/);
   });
 
   test("GIVEN --json WHEN planned THEN the plan is machine-readable and unrounded", () => {
@@ -78,5 +80,55 @@ describe("ai-factory plan", () => {
   test("GIVEN no file or two files WHEN planned THEN it is a usage error", () => {
     expect(runCli(["plan"]).status).toBe(2);
     expect(runCli(["plan", "environments/dev.yaml", "environments/prod.yaml"]).stderr).toContain("plan takes one environment file");
+  });
+});
+
+describe("ai-factory cost and compare", () => {
+  test("GIVEN the prod example WHEN costed with --json THEN the summary has every required field, unrounded", () => {
+    const r = runCli(["cost", "environments/prod.yaml", "--json"]);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(typeof s.capexUsd).toBe("number");
+    expect(s.hoursPerMonth).toBe(730);
+    for (const key of ["amortizationUsd", "energyUsd", "spaceUsd", "supportUsd", "staffUsd", "opexUsd", "tcoUsd"]) {
+      expect(typeof s.monthly[key]).toBe("number");
+    }
+    expect(s.monthly.tcoUsd).toBeCloseTo(s.monthly.amortizationUsd + s.monthly.opexUsd, 6);
+    expect(s.tokens).toEqual(expect.objectContaining({ demandPerMonth: expect.any(Number), capacityPerMonth: expect.any(Number) }));
+    expect(typeof s.usdPerMillionTokens).toBe("number");
+    expect(s.alternatives.map((a: { id: string; kind: string }) => [a.id, a.kind])).toEqual([
+      ["claude-sonnet-4.5", "api"],
+      ["negotiated-contract", "api"],
+      ["aws-p5en", "gpu-rental"],
+    ]);
+    for (const a of s.alternatives) {
+      expect(Object.keys(a.savingsPercent)).toEqual(["24", "36"]);
+      expect(typeof a.monthlyUsd).toBe("number");
+      expect(a.breakEvenMonths === null || typeof a.breakEvenMonths === "number").toBe(true);
+    }
+    // Unrounded: capex is 4 × $400,000 × 1.1 computed in floating point, not a printed figure.
+    expect(String(s.monthly.tcoUsd)).toMatch(/\.\d{3,}/);
+  });
+
+  test("GIVEN the prod example WHEN costed THEN a pull-request-ready summary is printed", () => {
+    const r = runCli(["cost", "environments/prod.yaml"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^## AI factory cost: prod/);
+    expect(r.stdout).toContain("### Alternatives");
+    expect(r.stdout).toContain("| claude-sonnet-4.5 | API |");
+  });
+
+  test("GIVEN all examples WHEN compared THEN one column per environment is printed", () => {
+    const r = runCli(["compare"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("|  | dev | prod | staging |");
+    const json = JSON.parse(runCli(["compare", "environments/dev.yaml", "environments/prod.yaml", "--json"]).stdout);
+    expect(json.map((e: { env: string }) => e.env)).toEqual(["dev", "prod"]);
+  });
+
+  test("GIVEN cost without a file WHEN run THEN it is a usage error", () => {
+    const r = runCli(["cost"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("cost takes one environment file");
   });
 });

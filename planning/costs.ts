@@ -1,0 +1,189 @@
+/**
+ * The cost summary of a planned environment: throughput of every model's replica (roofline or
+ * measured), sizing against its demand, and the TCO against the file's cloud alternatives.
+ * Pure: config and plan in, plain data out.
+ */
+import { COST_DEFAULTS } from "../catalog/cost-defaults";
+import type { GpuSpec, Source } from "../catalog/types";
+import type { Problem } from "../config/errors";
+import type { ResolvedEnvironment } from "../config/resolve";
+import type { Costs } from "../config/schema";
+import { GIB } from "./memory";
+import type { ModelPlan, Plan } from "./plan";
+import { FactorySizing, ModelSizingInput, sizeFactory, tokensPerMonth } from "./sizing";
+import { estimateThroughput } from "./throughput";
+import { CostAlternative, CostAssumption, CostParams, CostServerGroup, CostSummary, computeCosts } from "./tco";
+
+/** Everything a cost report needs. */
+export interface CostPlan {
+  readonly summary: CostSummary;
+  /** Null when no model declares demand. */
+  readonly sizing: FactorySizing | null;
+}
+
+/**
+ * The GPU a replica effectively has: a MIG slice or a time-sliced share gets its fraction of the
+ * memory, bandwidth and compute. For MIG the fraction is the slice's memory share (bandwidth
+ * follows memory slices; compute slices are close to it for the common profiles).
+ */
+export function effectiveGpu(m: ModelPlan): GpuSpec {
+  const gpu = m.model.pool.gpu;
+  if (m.allocation.kind === "gpu") return gpu;
+  const f = m.allocation.memoryGiBPerUnit / gpu.memoryGiB;
+  const scale = (x: number | null) => (x === null ? null : x * f);
+  return {
+    ...gpu,
+    memoryGiB: gpu.memoryGiB * f,
+    memoryBandwidthTBps: gpu.memoryBandwidthTBps * f,
+    denseTflops: { bf16: gpu.denseTflops.bf16 * f, fp8: scale(gpu.denseTflops.fp8), fp4: scale(gpu.denseTflops.fp4) },
+  };
+}
+
+/**
+ * Average tokens in a sequence's context while it decodes: half the configured maximum, as a
+ * sequence grows from its prompt towards the limit. A planning assumption, listed in reports.
+ */
+export const AVERAGE_CONTEXT_FRACTION = 0.5;
+
+function sizingInput(m: ModelPlan): ModelSizingInput | undefined {
+  const d = m.model.deployment;
+  if (!d.demand) return undefined;
+  const tp = m.allocation.kind === "gpu" ? m.model.tensorParallel : 1;
+  const fit = m.fit.perGpu;
+  const kvBytes = Math.max(0, fit.usableGiB - fit.weightsGiB - fit.overheadGiB) * tp * GIB;
+  const throughput = estimateThroughput({
+    model: m.model.spec,
+    gpu: effectiveGpu(m),
+    precision: m.model.precision,
+    tensorParallel: tp,
+    avgContextTokens: Math.max(1, Math.round(m.model.maxContextTokens * AVERAGE_CONTEXT_FRACTION)),
+    kvCacheBytesPerReplica: kvBytes,
+    kvCachePrecision: d.kvCacheDtype,
+    maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
+    maxConcurrentSequences: m.model.maxConcurrentSequences,
+    measuredTokensPerSecond: d.measuredTokensPerSecond,
+  });
+  return {
+    id: m.model.servedName,
+    demand: {
+      tokensPerDay: d.demand.tokensPerDay,
+      mix: d.demand.mix,
+      peakToAverage: d.demand.peakToAverage,
+      maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
+    },
+    throughput,
+    gpusPerReplica: m.allocation.count,
+    gpusPerServer: m.model.pool.server.gpusPerServer,
+    pool: m.model.pool.name,
+    plannedReplicas: m.model.replicas.max,
+  };
+}
+
+const PARAM_KEYS = [
+  "hoursPerMonth",
+  "horizonMonths",
+  "amortizationYears",
+  "residualPercent",
+  "infraCapexPercent",
+  "electricityUsdPerKwh",
+  "pue",
+  "spaceUsdPerMonth",
+  "spaceUsdPerKwMonth",
+  "supportPercentPerYear",
+  "staff",
+  "utilization",
+] as const;
+
+/** Where each cost parameter came from: the file, or the catalog default and its source. */
+function paramSources(costs: Costs): Partial<Record<keyof CostParams, string>> {
+  const out: Partial<Record<keyof CostParams, string>> = {};
+  for (const key of PARAM_KEYS) {
+    const def: { value: unknown; sources: readonly Source[] } = COST_DEFAULTS[key];
+    const same = JSON.stringify(costs[key]) === JSON.stringify(def.value);
+    const source = def.sources[0];
+    out[key] = same ? `default (catalog/cost-defaults.ts): ${source.note ?? source.url}` : `environment file (costs.${key})`;
+  }
+  return out;
+}
+
+/** Computes the cost plan; a shortfall is a problem unless `costs.allowShortfall` (or `allowShortfall`). */
+export function planCosts(
+  env: ResolvedEnvironment,
+  plan: Plan,
+  options: { readonly allowShortfall?: boolean } = {},
+): { costs: CostPlan; problems: Problem[] } {
+  const costs = env.config.costs;
+  const inputs = plan.models.map(sizingInput).filter((x): x is ModelSizingInput => x !== undefined);
+  const sizing = inputs.length > 0 ? sizeFactory(inputs, { hoursPerMonth: costs.hoursPerMonth }) : null;
+
+  const problems: Problem[] = [];
+  if (sizing && !(options.allowShortfall ?? costs.allowShortfall)) {
+    for (const m of sizing.models) {
+      if (m.shortfall) {
+        problems.push({
+          file: env.file,
+          path: ["models", m.id, "replicas"],
+          message: `cannot carry the peak demand: ${m.shortfall.message.replace(`${m.id}: `, "")}; or set costs.allowShortfall: true`,
+        });
+      }
+    }
+  }
+
+  const servers: CostServerGroup[] = env.pools.map((p) => ({
+    id: p.name,
+    count: p.nodes.length,
+    priceUsd: p.server.priceUsd,
+    powerKw: p.server.powerKw,
+    gpusPerServer: p.server.gpusPerServer,
+    sources: p.server.sources,
+  }));
+
+  const alternatives: CostAlternative[] = env.alternatives.map((a) =>
+    a.kind === "api"
+      ? { kind: "api", id: a.id, usdPerMillion: a.usdPerMillion, sources: a.sources }
+      : { kind: "gpu-rental", id: a.id, usdPerGpuHour: a.usdPerGpuHour, alwaysOn: a.alwaysOn, sources: a.sources },
+  );
+
+  const extraAssumptions: CostAssumption[] = [
+    {
+      key: "planning.averageContext",
+      label: "Average context while decoding",
+      value: `${AVERAGE_CONTEXT_FRACTION * 100}% of maxContextTokens`,
+      unit: "",
+      source: "planning assumption (planning/costs.ts)",
+    },
+  ];
+
+  const demandPerMonth = sizing?.demandTokensPerMonth ?? 0;
+  const summary = computeCosts({
+    servers,
+    costs: {
+      hoursPerMonth: costs.hoursPerMonth,
+      horizonMonths: costs.horizonMonths,
+      amortizationYears: costs.amortizationYears,
+      residualPercent: costs.residualPercent,
+      infraCapexPercent: costs.infraCapexPercent,
+      electricityUsdPerKwh: costs.electricityUsdPerKwh,
+      pue: costs.pue,
+      spaceUsdPerMonth: costs.spaceUsdPerMonth,
+      spaceUsdPerKwMonth: costs.spaceUsdPerKwMonth,
+      supportPercentPerYear: costs.supportPercentPerYear,
+      staff: costs.staff,
+      utilization: costs.utilization,
+    },
+    demand: {
+      tokensPerMonth: demandPerMonth,
+      mix: sizing?.demand.mix ?? { input: 0, cachedInput: 0, cacheWrite: 0, output: 1 },
+    },
+    capacityTokensPerMonth: sizing?.capacityTokensPerMonth ?? 0,
+    servedTokensPerMonth: sizing?.servedTokensPerMonth ?? 0,
+    gpuHoursPerMonthAtDemand: sizing?.gpuHoursPerMonthAtDemand,
+    alternatives,
+    paramSources: paramSources(costs),
+    extraAssumptions,
+  });
+  return { costs: { summary, sizing }, problems };
+}
+
+/** Monthly tokens of a daily volume (re-exported for reports and tests). */
+export { tokensPerMonth };
