@@ -3,7 +3,9 @@
  * into a `ResolvedEnvironment` whose pools carry their server, GPU and MIG profile, or reports
  * every problem found (a file is checked whole, not up to its first mistake).
  */
-import { findGpu, findServer, gpuIds, serverIds } from "../catalog";
+import { findServer, serverIds } from "../catalog";
+import type { ThroughputCalibration } from "../catalog/types";
+import { GpuTable, calibrationFor, gpuTable } from "./catalog-overrides";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
 import { DocPath, Problem, oneOf, show } from "./errors";
 import { ResolvedAlternative, checkDemand, resolveAlternatives } from "./resolve-costs";
@@ -35,6 +37,8 @@ export interface ResolvedEnvironment {
   readonly models: readonly ResolvedModel[];
   /** Cloud alternatives of the cost summary, in the file's order. */
   readonly alternatives: readonly ResolvedAlternative[];
+  /** The throughput calibration, with the file's overrides. */
+  readonly calibration: ThroughputCalibration;
 }
 
 const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
@@ -45,6 +49,7 @@ function resolveServer(
   file: string,
   path: DocPath,
   ref: NodePool["server"],
+  gpus: GpuTable,
   problems: Problem[],
 ): ServerSpec | undefined {
   if (typeof ref === "string") {
@@ -77,8 +82,8 @@ function resolveServer(
     }
   }
   const gpu = ref.gpu ?? base!.gpu;
-  if (ref.gpu !== undefined && !findGpu(ref.gpu)) {
-    problems.push({ file, path: [...path, "gpu"], message: `unknown GPU ${show(ref.gpu)}; known: ${gpuIds().join(", ")}` });
+  if (ref.gpu !== undefined && !gpus.find(ref.gpu)) {
+    problems.push({ file, path: [...path, "gpu"], message: `unknown GPU ${show(ref.gpu)}; known: ${gpus.ids().join(", ")}` });
     return undefined;
   }
   const powerKw = ref.powerKw ?? base!.powerKw;
@@ -105,6 +110,7 @@ function resolveSharing(
   path: DocPath,
   sharing: GpuSharing,
   gpu: GpuSpec,
+  gpus: GpuTable,
   problems: Problem[],
 ): MigProfile | undefined {
   if (sharing.mode !== "mig") return undefined;
@@ -112,8 +118,9 @@ function resolveSharing(
     problems.push({
       file,
       path: [...path, "mode"],
-      message: `${gpu.id} does not support MIG; use mode "time-slicing" or "none", or a MIG-capable GPU (${gpuIds()
-        .filter((id) => (findGpu(id)?.migProfiles.length ?? 0) > 0)
+      message: `${gpu.id} does not support MIG; use mode "time-slicing" or "none", or a MIG-capable GPU (${gpus
+        .ids()
+        .filter((id) => (gpus.find(id)?.migProfiles.length ?? 0) > 0)
         .join(", ")})`,
     });
     return undefined;
@@ -165,6 +172,7 @@ export function resolveEnvironment(
     });
   }
 
+  const gpus = gpuTable(file, env.catalog, problems);
   const owner = new Map<string, string>();
   const pools: ResolvedNodePool[] = [];
   for (const name of Object.keys(env.nodePools).sort()) {
@@ -197,17 +205,17 @@ export function resolveEnvironment(
       }
     }
 
-    const server = resolveServer(file, [...base, "server"], pool.server, problems);
-    const gpu = server ? findGpu(server.gpu) : undefined;
+    const server = resolveServer(file, [...base, "server"], pool.server, gpus, problems);
+    const gpu = server ? gpus.find(server.gpu) : undefined;
     if (server && !gpu) {
       problems.push({
         file,
         path: [...base, "server"],
-        message: `server ${show(server.id)} names GPU ${show(server.gpu)}, which is not in the catalog; known: ${gpuIds().join(", ")}`,
+        message: `server ${show(server.id)} names GPU ${show(server.gpu)}, which is not in the catalog; known: ${gpus.ids().join(", ")}`,
       });
     }
     if (!server || !gpu) continue;
-    const migProfile = resolveSharing(file, [...base, "gpuSharing"], pool.gpuSharing, gpu, problems);
+    const migProfile = resolveSharing(file, [...base, "gpuSharing"], pool.gpuSharing, gpu, gpus, problems);
     pools.push({
       name,
       nodes: pool.nodes,
@@ -233,5 +241,5 @@ export function resolveEnvironment(
   const alternatives = resolveAlternatives(file, env, problems);
 
   if (problems.length > 0) return { problems };
-  return { resolved: { file, config: env, pools, models, alternatives }, problems };
+  return { resolved: { file, config: env, pools, models, alternatives, calibration: calibrationFor(env.catalog) }, problems };
 }

@@ -585,6 +585,64 @@ export const CostsSchema = z
   .describe("Assumptions of the cost summary; every default comes from catalog/cost-defaults.ts with its source.");
 
 // ---------------------------------------------------------------------------------------------
+// catalog overrides
+
+export const SourceSchema = z
+  .strictObject({
+    url: z.string().min(1).describe("Where the figure comes from: a datasheet, a quote, a benchmark report."),
+    date: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "must be a date, YYYY-MM-DD or YYYY-MM").describe("When it was read or published."),
+    note: z.string().optional().describe("What it says, or how the figure was derived."),
+  })
+  .describe("The source of an overriding figure (mandatory: reports print what every number rests on).");
+
+export const GpuOverrideSchema = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("Marketing name."),
+    memoryGiB: positive.optional().describe("GPU memory, GiB."),
+    memoryBandwidthTBps: positive.optional().describe("Memory bandwidth, TB/s."),
+    denseTflops: z
+      .strictObject({
+        bf16: positive.optional().describe("Dense BF16 TFLOPS."),
+        fp8: positive.nullable().optional().describe("Dense FP8 TFLOPS; null where not native."),
+        fp4: positive.nullable().optional().describe("Dense FP4 TFLOPS; null where not native."),
+      })
+      .optional()
+      .describe("Dense tensor throughput."),
+    tdpW: positive.optional().describe("Board power, W."),
+    migProfiles: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[1-7]g\.\d+gb$/, "must be a MIG profile name such as 3g.40gb"),
+          memoryGiB: positive,
+          instancesPerGpu: z.number().int().min(1).max(7),
+        }),
+      )
+      .optional()
+      .describe("MIG profiles; [] for none."),
+    source: SourceSchema,
+  })
+  .describe("A catalog GPU's figures replaced (only the fields given), or a new GPU (every figure given).");
+
+export const CalibrationOverrideSchema = z
+  .strictObject({
+    computeEfficiency: z.number().positive().max(1).optional().describe("Share of the compute ceiling reached by compute-bound decode."),
+    computeEfficiencyFp4: z.number().positive().max(1).optional().describe("The same at FP4."),
+    memoryBandwidthEfficiency: z.number().positive().max(1).optional().describe("Share of HBM bandwidth reached by bandwidth-bound decode."),
+    prefillEfficiency: z.number().positive().max(1).optional().describe("Share of the compute ceiling charged for prompt tokens."),
+    source: SourceSchema,
+  })
+  .describe("Throughput calibration factors replacing the catalog's (catalog/calibration.ts), e.g. fitted on your own benchmark.");
+
+export const CatalogOverridesSchema = z
+  .strictObject({
+    gpus: z.record(catalogId("GPU id"), GpuOverrideSchema).default({}).describe("GPUs, keyed by catalog id."),
+    calibration: CalibrationOverrideSchema.optional(),
+  })
+  .describe(
+    "Outside-world figures for this environment only: GPU specs and the throughput calibration. Servers, models and prices are overridden where they are used (`server: { id, priceUsd }`, `model: { id, ... }`, inline alternatives).",
+  );
+
+// ---------------------------------------------------------------------------------------------
 // the environment
 
 export const NamespacesSchema = z
@@ -617,6 +675,7 @@ export const EnvironmentSchema = z
       .describe("Served models, keyed by the name clients send as `model`."),
     modelStore: ModelStoreSchema.optional(),
     costs: CostsSchema.prefault({}),
+    catalog: CatalogOverridesSchema.optional(),
   })
   .describe("One environment: one cluster, one cdktf stack.");
 
@@ -638,3 +697,5 @@ export type Precision = z.infer<typeof PrecisionSchema>;
 export type Costs = z.infer<typeof CostsSchema>;
 export type Demand = z.infer<typeof DemandSchema>;
 export type Alternative = z.infer<typeof AlternativeSchema>;
+export type GpuOverride = z.infer<typeof GpuOverrideSchema>;
+export type CatalogOverrides = z.infer<typeof CatalogOverridesSchema>;

@@ -4,7 +4,7 @@
  * Pure: config and plan in, plain data out.
  */
 import { COST_DEFAULTS } from "../catalog/cost-defaults";
-import type { GpuSpec, Source } from "../catalog/types";
+import type { GpuSpec, Source, ThroughputCalibration } from "../catalog/types";
 import type { Problem } from "../config/errors";
 import type { ResolvedEnvironment } from "../config/resolve";
 import type { Costs } from "../config/schema";
@@ -45,7 +45,7 @@ export function effectiveGpu(m: ModelPlan): GpuSpec {
  */
 export const AVERAGE_CONTEXT_FRACTION = 0.5;
 
-function sizingInput(m: ModelPlan): ModelSizingInput | undefined {
+function sizingInput(m: ModelPlan, calibration: ThroughputCalibration): ModelSizingInput | undefined {
   const d = m.model.deployment;
   if (!d.demand) return undefined;
   const tp = m.allocation.kind === "gpu" ? m.model.tensorParallel : 1;
@@ -62,6 +62,7 @@ function sizingInput(m: ModelPlan): ModelSizingInput | undefined {
     maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
     maxConcurrentSequences: m.model.maxConcurrentSequences,
     measuredTokensPerSecond: d.measuredTokensPerSecond,
+    calibration,
   });
   return {
     id: m.model.servedName,
@@ -113,7 +114,7 @@ export function planCosts(
   options: { readonly allowShortfall?: boolean } = {},
 ): { costs: CostPlan; problems: Problem[] } {
   const costs = env.config.costs;
-  const inputs = plan.models.map(sizingInput).filter((x): x is ModelSizingInput => x !== undefined);
+  const inputs = plan.models.map((m) => sizingInput(m, env.calibration)).filter((x): x is ModelSizingInput => x !== undefined);
   const sizing = inputs.length > 0 ? sizeFactory(inputs, { hoursPerMonth: costs.hoursPerMonth }) : null;
 
   const problems: Problem[] = [];
@@ -145,6 +146,17 @@ export function planCosts(
   );
 
   const extraAssumptions: CostAssumption[] = [
+    ...(env.config.catalog?.calibration
+      ? [
+          {
+            key: "catalog.calibration",
+            label: "Throughput calibration (compute / bandwidth efficiency)",
+            value: `${env.calibration.computeEfficiency} / ${env.calibration.memoryBandwidthEfficiency}`,
+            unit: "",
+            source: `environment file (catalog.calibration): ${env.config.catalog.calibration.source.url} (${env.config.catalog.calibration.source.date})`,
+          },
+        ]
+      : []),
     {
       key: "planning.averageContext",
       label: "Average context while decoding",

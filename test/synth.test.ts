@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { findServer } from "../catalog";
 import { REPO, readTree, runApp, tempDir } from "./helpers/run";
 
 function copyEnvironments(to: string, extra: Record<string, string> = {}): void {
@@ -50,6 +51,26 @@ describe("synthesis", () => {
       expect(stack.output.cost.value.capex_usd).toBe(JSON.parse(first[`costs/${env}.json`]).capexUsd);
     }
     expect(first["costs/compare.md"]).toContain("|  | dev | prod | staging |");
+  });
+
+  test("GIVEN prod's cost block WHEN synthesized THEN its JSON matches the formulas worked by hand", () => {
+    const prod = JSON.parse(first["costs/prod.json"]);
+    const server = findServer("hgx-h200-8")!;
+    // 4 servers × price × (1 + 10%); amortized over 4 years, no residual.
+    const capex = 4 * server.priceUsd * 1.1;
+    expect(prod.capexUsd).toBeCloseTo(capex, 6);
+    expect(prod.monthly.amortizationUsd).toBeCloseTo(capex / 48, 6);
+    // 4 × (idle + 0.6 × (max − idle)) kW × 730 h × PUE 1.4 × $0.12.
+    expect(prod.monthly.energyUsd).toBeCloseTo(4 * (server.powerKw.idle + 0.6 * (server.powerKw.max - server.powerKw.idle)) * 730 * 1.4 * 0.12, 6);
+    expect(prod.monthly.spaceUsd).toBe(600);
+    expect(prod.monthly.supportUsd).toBeCloseTo((capex * 0.12) / 12, 6);
+    expect(prod.monthly.staffUsd).toBeCloseTo(200000 / 12, 6);
+    // Demand: (2,000M + 100M + 400M) tokens a day × 730 / 24.
+    expect(prod.tokens.demandPerMonth).toBeCloseTo(((2000e6 + 100e6 + 400e6) * 730) / 24, 3);
+    const sonnet = prod.alternatives.find((a: { id: string }) => a.id === "claude-sonnet-4.5");
+    expect(sonnet.breakEvenMonths).toBeCloseTo(capex / (sonnet.monthlyUsd - prod.monthly.opexUsd), 9);
+    const n = 24;
+    expect(sonnet.savingsPercent["24"]).toBeCloseTo(100 * (1 - (capex * Math.ceil(n / 48) + n * prod.monthly.opexUsd) / (n * sonnet.monthlyUsd)), 9);
   });
 
   test("GIVEN the same input in another directory WHEN synthesized again THEN the output is byte-identical", () => {

@@ -1,4 +1,6 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { tempDir } from "../helpers/run";
 import { ConfigError } from "../../config/errors";
 import { loadEnvironmentFiles, parseEnvironment } from "../../config/loader";
 
@@ -58,7 +60,7 @@ describe("loadEnvironmentFiles with good files", () => {
 describe("loadEnvironmentFiles with bad files", () => {
   const f = (name: string) => `test/fixtures/bad/${name}.yaml`;
   const cases: Array<[string, string[]]> = [
-    ["unknown-key", [`${f("unknown-key")}: nodepools: unknown key "nodepools"; allowed keys: backend, cluster, costs, description, gpuOperator, mirror, modelStore, models, name, namespaces, nodePools`]],
+    ["unknown-key", [`${f("unknown-key")}: nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gpuOperator, mirror, modelStore, models, name, namespaces, nodePools`]],
     ["wrong-name", [`${f("wrong-name")}: name: must equal the file name "wrong-name" (it names the stack), got "prod"`]],
     ["missing-description", [`${f("missing-description")}: description: is required (string)`]],
     ["invalid-yaml", [expect.stringMatching(new RegExp(`^${f("invalid-yaml")}: \\(document\\): invalid YAML at line 8, column \\d+: `)) as unknown as string]],
@@ -82,6 +84,15 @@ describe("loadEnvironmentFiles with bad files", () => {
     ["empty", [`${f("empty")}: (document): the file is empty; an environment needs at least name, description, cluster and nodePools`]],
     ["idle-above-max", [`${f("idle-above-max")}: nodePools.main.server.powerKw: idle power 12 kW is above max power 10 kW`]],
     ["wrong-type", [`${f("wrong-type")}: nodePools.main.server.gpusPerServer: expected number, got "eight"`]],
+    ["bad-env-name", [`${f("bad-env-name")}: name: name must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit, got "Prod_1"`]],
+    [
+      "bad-mirror",
+      [
+        `${f("bad-mirror")}: mirror.registry: must be a registry host with an optional path, e.g. registry.corp.example/mirror, got "https://harbor.corp.example"`,
+        `${f("bad-mirror")}: mirror.chartRepository: must be an https://, http:// or oci:// URL, got "harbor.corp.example/charts"`,
+      ],
+    ],
+    ["bad-pool-name", [`${f("bad-pool-name")}: nodePools.GPU_Pool: invalid name "GPU_Pool": node pool name must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit`]],
     ["unversioned-operator", [`${f("unversioned-operator")}: gpuOperator.version: must be a pinned chart version such as v25.10.1 (never a range or \`latest\`), got "latest"`]],
   ];
 
@@ -105,9 +116,17 @@ describe("loadEnvironmentFiles with bad files", () => {
   });
 
   test("GIVEN two files with the same name field WHEN loaded THEN the second is rejected", () => {
-    const text = "name: twin\ndescription: x\ncluster: { kubeconfig: { context: c } }\nnodePools: { a: { nodes: [n1], server: hgx-h100-8 } }\n";
-    const a = parseEnvironment("a/twin.yaml", text);
-    expect(a.problems).toEqual([]);
+    const dir = tempDir();
+    try {
+      const text = "name: twin\ndescription: x\ncluster: { kubeconfig: { context: c } }\nnodePools: { a: { nodes: [n1], server: hgx-h100-8 } }\n";
+      fs.mkdirSync(path.join(dir, "a"));
+      fs.mkdirSync(path.join(dir, "b"));
+      fs.writeFileSync(path.join(dir, "a", "twin.yaml"), text);
+      fs.writeFileSync(path.join(dir, "b", "twin.yaml"), text);
+      expect(() => loadEnvironmentFiles(["a/twin.yaml", "b/twin.yaml"], dir)).toThrow('b/twin.yaml: name: environment "twin" is also defined in a/twin.yaml');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("GIVEN a file with several mistakes WHEN parsed THEN all of them are reported, not only the first", () => {
