@@ -9,6 +9,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
+  setupFiles: ["<rootDir>/test/setup.ts"],
   // Synth and helm tests are CPU-heavy; two workers match the machines this runs on.
   maxWorkers: 2,
   testTimeout: 60000,

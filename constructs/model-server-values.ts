@@ -4,7 +4,6 @@
  * from the headroom the plan kept. Pure (no cdktf), validated against the chart's zod schema.
  */
 import {
-  MODEL_SERVER_IMAGE_TAG,
   ModelServerValues,
   ModelServerValuesInput,
   modelServerValuesSchema,
@@ -13,9 +12,9 @@ import type { Mirror } from "../config/schema";
 import type { ModelPlan } from "../planning/plan";
 import { POOL_LABEL } from "./gpu-node-pool";
 import { imageRepository } from "./mirror";
+// One pinned vLLM image for servers and prefetch Jobs alike.
+import { VLLM_IMAGE } from "./model-store-plan";
 
-/** Upstream image of the vLLM OpenAI-compatible server (the tag is pinned in the chart's values). */
-export const VLLM_IMAGE = "docker.io/vllm/vllm-openai";
 
 /**
  * Rate at which a server reads weights from the model store into GPU memory, GiB/s. A planning
@@ -69,7 +68,7 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
 
   const input: ModelServerValuesInput = {
     servedModelName: m.servedName,
-    image: { repository: imageRepository(VLLM_IMAGE, ctx.mirror), tag: MODEL_SERVER_IMAGE_TAG },
+    image: { repository: imageRepository(VLLM_IMAGE.repository, ctx.mirror), tag: VLLM_IMAGE.tag },
     model: { path: ctx.modelPath, revision: m.spec.huggingFace.revision },
     engine: {
       tensorParallelSize: tp,

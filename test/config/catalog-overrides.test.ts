@@ -1,22 +1,13 @@
 import { findGpu, THROUGHPUT_CALIBRATION } from "../../catalog";
-import { ConfigError } from "../../config/errors";
 import { planCosts } from "../../planning/costs";
 import { planEnvironment } from "../../planning/plan";
-import { envFromYaml } from "../helpers/env";
+import { envFromYaml, resolveProblems } from "../helpers/env";
 
 function yaml(pools: string, catalog: string, extra = ""): string {
   return `name: test\ndescription: overrides\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\ncatalog:\n${catalog}\n${extra}`;
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    envFromYaml(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message.split("\n");
-  }
-  throw new Error("expected the environment to be rejected");
-}
+const problemsOf = resolveProblems;
 
 const SOURCE = "source: { url: https://example.com/datasheet.pdf, date: 2026-10-01 }";
 

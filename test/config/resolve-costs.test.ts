@@ -1,24 +1,11 @@
-import { ConfigError } from "../../config/errors";
-import { envFromYaml } from "../helpers/env";
+import { envFromYaml, modelsEnvYaml, resolveProblems } from "../helpers/env";
 
-const STORE = `modelStore:
-  volume: { kind: storageClass, storageClass: cephfs }
-  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
-`;
 
 function yaml(models: string, costs: string): string {
-  return `name: test\ndescription: costs\ncluster: { kubeconfig: { context: c } }\nnodePools:\n  h200: { nodes: [g1], server: hgx-h200-8 }\nmodels:\n${models}\n${STORE}${costs}`;
+  return modelsEnvYaml("  h200: { nodes: [g1], server: hgx-h200-8 }", models, costs);
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    envFromYaml(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message.split("\n");
-  }
-  throw new Error("expected the environment to be rejected");
-}
+const problemsOf = resolveProblems;
 
 const MODEL = "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192 }";
 

@@ -1,25 +1,13 @@
-import { ConfigError } from "../../config/errors";
 import { precisionProblem } from "../../config/resolve-models";
-import { envFromYaml } from "../helpers/env";
+import { MODEL_STORE_YAML, envFromYaml, resolveProblems } from "../helpers/env";
 
-const STORE = `modelStore:
-  volume: { kind: storageClass, storageClass: cephfs }
-  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
-`;
+const STORE = MODEL_STORE_YAML;
 
 function yaml(models: string, store = STORE): string {
   return `name: test\ndescription: models\ncluster: { kubeconfig: { context: c } }\nnodePools:\n  h200: { nodes: [g1, g2], server: hgx-h200-8 }\nmodels:\n${models}\n${store}`;
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    envFromYaml(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message.split("\n");
-  }
-  throw new Error("expected the environment to be rejected");
-}
+const problemsOf = resolveProblems;
 
 describe("models: resolution", () => {
   test("GIVEN a catalog model with defaults WHEN resolved THEN context is capped at 32768 and precision is native", () => {

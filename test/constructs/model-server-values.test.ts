@@ -1,13 +1,10 @@
-import { hostResources, modelServerValues, startupFailureThreshold, VLLM_IMAGE } from "../../constructs/model-server-values";
-import { plannedFromYaml } from "../helpers/env";
+import { hostResources, modelServerValues, startupFailureThreshold } from "../../constructs/model-server-values";
+import { VLLM_IMAGE } from "../../constructs/model-store-plan";
+import { modelsEnvYaml, plannedFromYaml } from "../helpers/env";
 
-const STORE = `modelStore:
-  volume: { kind: storageClass, storageClass: cephfs }
-  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
-`;
 
 function planned(pools: string, models: string, extra = "") {
-  return plannedFromYaml(`name: test\ndescription: values\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\nmodels:\n${models}\n${STORE}${extra}`);
+  return plannedFromYaml(modelsEnvYaml(pools, models, extra));
 }
 
 const CTX = { claimName: "ai-factory-models", modelPath: "/models/Qwen/Qwen3-32B/rev" };
@@ -65,7 +62,8 @@ describe("modelServerValues", () => {
   });
 
   test("GIVEN a mirror WHEN values are computed THEN the image comes from it and stays pinned", () => {
-    expect(v.image.repository).toBe(`harbor.corp.example/mirror/${VLLM_IMAGE}`);
+    expect(v.image.repository).toBe(`harbor.corp.example/mirror/${VLLM_IMAGE.repository}`);
+    expect(v.image.tag).toBe(VLLM_IMAGE.tag);
     expect(v.image.tag).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(v.apiKeySecret).toEqual({ name: "vllm-api-key", key: "VLLM_API_KEY" });
   });

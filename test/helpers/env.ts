@@ -31,3 +31,25 @@ export function plannedFromYaml(yaml: string): { env: ResolvedEnvironment; plan:
   if (problems.length > 0) throw new ConfigError(problems);
   return { env, plan };
 }
+
+/** A model store for test environments that serve models. */
+export const MODEL_STORE_YAML = `modelStore:
+  volume: { kind: storageClass, storageClass: cephfs }
+  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
+`;
+
+/** `test.yaml` with the given pools, models and extra top-level YAML, and a model store. */
+export function modelsEnvYaml(pools: string, models: string, extra = ""): string {
+  return `name: test\ndescription: test environment\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\nmodels:\n${models}\n${MODEL_STORE_YAML}${extra}`;
+}
+
+/** The error lines of an environment that must be rejected by parsing and resolution. */
+export function resolveProblems(yaml: string): string[] {
+  try {
+    envFromYaml(yaml);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.message.split("\n");
+  }
+  throw new Error("expected the environment to be rejected");
+}

@@ -1,15 +1,11 @@
 import { findServer } from "../../catalog";
 import { effectiveGpu, planCosts } from "../../planning/costs";
 import { planEnvironment } from "../../planning/plan";
-import { envFromYaml } from "../helpers/env";
+import { envFromYaml, modelsEnvYaml } from "../helpers/env";
 
-const STORE = `modelStore:
-  volume: { kind: storageClass, storageClass: cephfs }
-  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
-`;
 
 function costsOf(models: string, costs = "", pools = "  h200: { nodes: [g1, g2], server: hgx-h200-8 }", options = {}) {
-  const env = envFromYaml(`name: test\ndescription: costs\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\nmodels:\n${models}\n${STORE}${costs}`);
+  const env = envFromYaml(modelsEnvYaml(pools, models, costs));
   const { plan, problems } = planEnvironment(env);
   expect(problems).toEqual([]);
   return { env, plan, ...planCosts(env, plan, options) };

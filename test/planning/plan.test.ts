@@ -4,16 +4,10 @@ import { loadAndPlan } from "../../cli/load";
 import { ConfigError } from "../../config/errors";
 import { tempDir } from "../helpers/run";
 import { packs, planEnvironment } from "../../planning/plan";
-import { envFromYaml, plannedFromYaml } from "../helpers/env";
+import { envFromYaml, modelsEnvYaml, plannedFromYaml } from "../helpers/env";
 
-const STORE = `modelStore:
-  volume: { kind: storageClass, storageClass: cephfs }
-  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }
-`;
 
-function env(pools: string, models: string, extra = ""): string {
-  return `name: test\ndescription: plan test\ncluster: { kubeconfig: { context: c } }\nnodePools:\n${pools}\nmodels:\n${models}\n${STORE}${extra}`;
-}
+const env = modelsEnvYaml;
 
 function problemsOf(yaml: string, viaLoader = false): string[] {
   try {
