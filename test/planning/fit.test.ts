@@ -1,105 +1,28 @@
-import type { GpuSpec, MigProfile, ModelSpec } from "../../catalog/types";
+import type { GpuSpec } from "../../catalog/types";
 import { DEFAULT_OVERHEAD_GIB, checkFit, describeFit, type FitInput } from "../../planning/fit";
-
-// Architectures from cost-data.md §6.2 and GPU sizes from §2.1, defined here so the test does not
-// depend on the catalog. Every expected number below is worked out by hand in the comments.
-const GIB = 2 ** 30;
-const REVISION = "0".repeat(40);
-function model(spec: Omit<ModelSpec, "name" | "huggingFace" | "sources" | "hiddenSize" | "defaultContextTokens">): ModelSpec {
-  return {
-    name: spec.id,
-    hiddenSize: 4096,
-    defaultContextTokens: 131072,
-    huggingFace: { repo: `test/${spec.id}`, revision: REVISION, gated: false },
-    sources: [],
-    ...spec,
-  };
-}
-function gpu(id: string, memoryGiB: number, migProfiles: MigProfile[] = []): GpuSpec {
-  return {
-    id,
-    name: id,
-    memoryGiB,
-    memoryBandwidthTBps: 1,
-    denseTflops: { bf16: 1, fp8: 1, fp4: null },
-    tdpW: 700,
-    migProfiles,
-    sources: [],
-  };
-}
-
-const llama70b = model({
-  id: "llama-3.3-70b",
-  parametersB: { total: 70.6, active: 70.6 },
-  layers: 80,
-  attentionHeads: 64,
-  kvHeads: 8,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const llama8b = model({
-  id: "llama-3.1-8b",
-  parametersB: { total: 8.03, active: 8.03 },
-  layers: 32,
-  attentionHeads: 32,
-  kvHeads: 8,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const qwen32b = model({
-  id: "qwen3-32b",
-  parametersB: { total: 32.8, active: 32.8 },
-  layers: 64,
-  attentionHeads: 64,
-  kvHeads: 8,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const qwen30bA3b = model({
-  id: "qwen3-30b-a3b",
-  parametersB: { total: 30.5, active: 3.3 },
-  layers: 48,
-  attentionHeads: 32,
-  kvHeads: 4,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const gptOss120b = model({
-  id: "gpt-oss-120b",
-  parametersB: { total: 116.8, active: 5.1 },
-  layers: 36,
-  attentionHeads: 64,
-  kvHeads: 8,
-  headDim: 64,
-  attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
-  nativePrecision: "mxfp4",
-  checkpointGiB: 60.8,
-});
-const deepseekV3 = model({
-  id: "deepseek-v3",
-  parametersB: { total: 671, active: 37 },
-  layers: 61,
-  attentionHeads: 128,
-  kvHeads: 128,
-  headDim: 128,
-  attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
-  nativePrecision: "fp8",
-});
-
-const mig3g40gb: MigProfile = { name: "3g.40gb", memoryGiB: 40, instancesPerGpu: 2 };
-const h100 = gpu("h100-sxm", 80, [
-  { name: "1g.10gb", memoryGiB: 10, instancesPerGpu: 7 },
-  { name: "2g.20gb", memoryGiB: 20, instancesPerGpu: 3 },
+import {
+  deepseekV3,
+  gptOss120b,
+  h100 as sharedH100,
+  h200 as sharedH200,
+  l40s as sharedL40s,
+  llama70b,
+  llama8b,
   mig3g40gb,
-  { name: "4g.40gb", memoryGiB: 40, instancesPerGpu: 1 },
-  { name: "7g.80gb", memoryGiB: 80, instancesPerGpu: 1 },
-]);
-const h200 = gpu("h200-sxm", 141);
-const l40s = gpu("l40s", 48);
+  qwen30bA3b,
+  qwen32b,
+} from "../helpers/specs";
+
+// Architectures and GPU sizes from test/helpers/specs.ts (cost-data.md §6.2 and §2.1), so the test does
+// not depend on the catalog. Every expected number below is worked out by hand in the comments.
+const GIB = 2 ** 30;
+
+// The fit check reads a GPU's memory and MIG profiles only; this file has always given it placeholder
+// bandwidth, FLOPS and TDP, kept so that sharing the specs changes none of its inputs.
+const PLACEHOLDERS = { memoryBandwidthTBps: 1, denseTflops: { bf16: 1, fp8: 1, fp4: null }, tdpW: 700 };
+const h100: GpuSpec = { ...sharedH100, ...PLACEHOLDERS }; // MIG 1g.10gb, 2g.20gb, 3g.40gb, 4g.40gb, 7g.80gb
+const h200: GpuSpec = { ...sharedH200, ...PLACEHOLDERS };
+const l40s: GpuSpec = { ...sharedL40s, ...PLACEHOLDERS };
 
 function input(overrides: Partial<FitInput> & Pick<FitInput, "model" | "gpu">): FitInput {
   return {

@@ -1,4 +1,3 @@
-import type { ModelSpec } from "../../catalog/types";
 import {
   GIB,
   bytesPerWeight,
@@ -8,73 +7,10 @@ import {
   toGiB,
   weightsBytes,
 } from "../../planning/memory";
+import { deepseekV3, gptOss120b, llama70b, llama8b, qwen30bA3b } from "../helpers/specs";
 
-// Architectures from cost-data.md §6.2 (HF config.json values), defined here so the test does not
-// depend on the catalog.
-const REVISION = "0".repeat(40);
-function model(spec: Omit<ModelSpec, "name" | "huggingFace" | "sources" | "hiddenSize" | "defaultContextTokens">): ModelSpec {
-  return {
-    name: spec.id,
-    hiddenSize: 4096,
-    defaultContextTokens: 131072,
-    huggingFace: { repo: `test/${spec.id}`, revision: REVISION, gated: false },
-    sources: [],
-    ...spec,
-  };
-}
-
-const llama70b = model({
-  id: "llama-3.3-70b",
-  parametersB: { total: 70.6, active: 70.6 },
-  layers: 80,
-  attentionHeads: 64,
-  kvHeads: 8,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const llama8b = model({
-  id: "llama-3.1-8b",
-  parametersB: { total: 8.03, active: 8.03 },
-  layers: 32,
-  attentionHeads: 32,
-  kvHeads: 8,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const qwen30bA3b = model({
-  id: "qwen3-30b-a3b",
-  parametersB: { total: 30.5, active: 3.3 },
-  layers: 48,
-  attentionHeads: 32,
-  kvHeads: 4,
-  headDim: 128,
-  attention: { kind: "gqa" },
-  nativePrecision: "bf16",
-});
-const gptOss120b = model({
-  id: "gpt-oss-120b",
-  parametersB: { total: 116.8, active: 5.1 },
-  layers: 36,
-  attentionHeads: 64,
-  kvHeads: 8,
-  headDim: 64,
-  // Half the layers attend to a 128-token window.
-  attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
-  nativePrecision: "mxfp4",
-  checkpointGiB: 60.8,
-});
-const deepseekV3 = model({
-  id: "deepseek-v3",
-  parametersB: { total: 671, active: 37 },
-  layers: 61,
-  attentionHeads: 128,
-  kvHeads: 128,
-  headDim: 128,
-  attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
-  nativePrecision: "fp8",
-});
+// Architectures from cost-data.md §6.2 (HF config.json values), defined in test/helpers/specs.ts so the
+// test does not depend on the catalog.
 
 describe("bytesPerWeight", () => {
   test("is 2, 1 and 0.5 bytes for bf16, fp8 and int4", () => {

@@ -1,5 +1,4 @@
 import fc from "fast-check";
-import type { TokenMix } from "../../planning/sizing";
 import {
   apiMonthlyUsd,
   averagePowerKw,
@@ -15,37 +14,13 @@ import {
   rentalMonthlyUsd,
   savingsPercent,
   type CostInputs,
-  type CostServerGroup,
 } from "../../planning/tco";
+import { COST_INPUTS as INPUTS, H100_SERVERS, MIX, SONNET } from "../helpers/costs";
 
-// The environment of the issue: two 8× H100 servers at $300k, the YAML's cost parameters.
-const H100_SERVERS: CostServerGroup = { id: "h100", count: 2, priceUsd: 300_000, powerKw: { idle: 2, max: 10.2 }, gpusPerServer: 8 };
-const MIX: TokenMix = { input: 0.3, cachedInput: 0.55, cacheWrite: 0.05, output: 0.1 };
-const SONNET = { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 };
-
-const INPUTS: CostInputs = {
-  servers: [H100_SERVERS],
-  costs: {
-    hoursPerMonth: 730,
-    horizonMonths: [24, 36],
-    amortizationYears: 4,
-    residualPercent: 0,
-    infraCapexPercent: 10,
-    electricityUsdPerKwh: 0.12,
-    pue: 1.4,
-    spaceUsdPerMonth: 600,
-    spaceUsdPerKwMonth: 0,
-    supportPercentPerYear: 12,
-    staff: { fte: 0.25, usdPerYear: 200_000 },
-    utilization: 0.6,
-  },
-  demand: { tokensPerMonth: 30e9, mix: MIX },
-  capacityTokensPerMonth: 50e9,
-  alternatives: [
-    { kind: "api", id: "claude-sonnet-4.5", usdPerMillion: SONNET },
-    { kind: "gpu-rental", id: "aws-p5", usdPerGpuHour: 6.88 },
-  ],
-};
+// INPUTS is the environment of the issue (test/helpers/costs.ts): two 8× H100 servers at $300k, 2 kW idle and
+// 10.2 kW max; 730 h/month, 4 years, no residual, +10 % infra capex, $0.12/kWh, PUE 1.4, $600/month space,
+// 12 %/year support, 0.25 FTE at $200k, 60 % utilization; 30B tokens/month in a 30/55/5/10 % mix
+// (input/cached/cache write/output), 50B capacity; Sonnet ($3/$0.30/$3.75/$15 per M) and AWS p5 at $6.88/GPU-h.
 
 // Hand arithmetic for INPUTS, written out once and reused.
 const CAPEX = 2 * 300_000 * 1.1; // 660,000

@@ -4,8 +4,9 @@ import type { CalibrationMeasurement, GpuSpec, ModelSpec, ThroughputCalibration 
 import { checkFit } from "../../planning/fit";
 import { kvBytesPerSequence, weightsBytes } from "../../planning/memory";
 import { computeFlops, estimateThroughput, kvReplication, type ThroughputInput } from "../../planning/throughput";
+import { deepseekV3, gpu, gptOss120b, h100, h200, llama70b, llama8b, qwen30bA3b } from "../helpers/specs";
 
-// Fixtures are defined here, not imported from catalog/, so these tests pin the arithmetic alone.
+// Fixtures come from test/helpers/specs.ts, not from catalog/, so these tests pin the arithmetic alone.
 const GIB = 2 ** 30;
 
 function measurement(id: string): CalibrationMeasurement {
@@ -14,50 +15,27 @@ function measurement(id: string): CalibrationMeasurement {
   return found;
 }
 
-function model(overrides: Partial<ModelSpec> & Pick<ModelSpec, "id" | "parametersB" | "layers" | "kvHeads" | "headDim">): ModelSpec {
-  return {
-    name: overrides.id,
-    hiddenSize: 8192,
-    attentionHeads: 64,
-    attention: { kind: "gqa" },
-    nativePrecision: "bf16",
-    defaultContextTokens: 131072,
-    huggingFace: { repo: `example/${overrides.id}`, revision: "0".repeat(40), gated: false },
-    sources: [],
-    ...overrides,
-  };
+// This file's models have always had hiddenSize 8192 (4096 for Llama 3.1 8B), 64 attention heads and an
+// example/ repository. The roofline reads none of these and the fit check only needs the heads to divide
+// tensorParallel, which 64 does in every case here; the overrides keep each input as it was.
+function asHere(spec: ModelSpec, overrides: Partial<ModelSpec>): ModelSpec {
+  return { ...spec, ...overrides, huggingFace: { ...spec.huggingFace, repo: `example/${spec.id}` } };
 }
 
-function gpu(overrides: Partial<GpuSpec> & Pick<GpuSpec, "id" | "memoryGiB" | "memoryBandwidthTBps" | "denseTflops">): GpuSpec {
-  return { name: overrides.id, tdpW: 700, migProfiles: [], sources: [], ...overrides };
-}
+// Llama 2 70B has the layers and heads of Llama 3.3 70B; only the parameter count differs.
+const LLAMA_2_70B = asHere(
+  { ...llama70b, id: "llama-2-70b", name: "llama-2-70b", parametersB: { total: 68.98, active: 68.98 } },
+  { hiddenSize: 8192 },
+);
+const LLAMA_3_70B = asHere(llama70b, { hiddenSize: 8192 });
+const LLAMA_3_8B = asHere(llama8b, { attentionHeads: 64 });
+const QWEN3_30B_A3B = asHere(qwen30bA3b, { hiddenSize: 8192, attentionHeads: 64 });
+const GPT_OSS_120B = asHere(gptOss120b, { hiddenSize: 8192 });
+const DEEPSEEK_V3 = asHere(deepseekV3, { hiddenSize: 8192, attentionHeads: 64 });
 
-const LLAMA_2_70B = model({ id: "llama-2-70b", parametersB: { total: 68.98, active: 68.98 }, layers: 80, kvHeads: 8, headDim: 128 });
-const LLAMA_3_70B = model({ id: "llama-3.3-70b", parametersB: { total: 70.6, active: 70.6 }, layers: 80, kvHeads: 8, headDim: 128 });
-const LLAMA_3_8B = model({ id: "llama-3.1-8b", parametersB: { total: 8.03, active: 8.03 }, layers: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096 });
-const QWEN3_30B_A3B = model({ id: "qwen3-30b-a3b", parametersB: { total: 30.5, active: 3.3 }, layers: 48, kvHeads: 4, headDim: 128 });
-const GPT_OSS_120B = model({
-  id: "gpt-oss-120b",
-  parametersB: { total: 116.8, active: 5.1 },
-  layers: 36,
-  kvHeads: 8,
-  headDim: 64,
-  attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
-  nativePrecision: "mxfp4",
-  checkpointGiB: 60.8,
-});
-const DEEPSEEK_V3 = model({
-  id: "deepseek-v3",
-  parametersB: { total: 671, active: 37 },
-  layers: 61,
-  kvHeads: 128,
-  headDim: 128,
-  attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
-  nativePrecision: "fp8",
-});
-
-const H100 = gpu({ id: "h100-sxm", memoryGiB: 80, memoryBandwidthTBps: 3.35, denseTflops: { bf16: 989, fp8: 1979, fp4: null } });
-const H200 = gpu({ id: "h200-sxm", memoryGiB: 141, memoryBandwidthTBps: 4.8, denseTflops: { bf16: 989, fp8: 1979, fp4: null } });
+// The shared H100 and H200 carry the §2.1 figures this file uses; its H100 has never listed MIG profiles.
+const H100: GpuSpec = { ...h100, migProfiles: [] };
+const H200 = h200;
 const B200 = gpu({ id: "b200", memoryGiB: 180, memoryBandwidthTBps: 8, denseTflops: { bf16: 2250, fp8: 4500, fp4: 9000 } });
 const A100 = gpu({ id: "a100-80", memoryGiB: 80, memoryBandwidthTBps: 2.039, denseTflops: { bf16: 312, fp8: null, fp4: null } });
 
