@@ -68,3 +68,8 @@ export function oneOf(values: readonly string[]): string {
   if (quoted.length <= 1) return quoted.join("");
   return `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
 }
+
+/** `unknown <what> "<id>"; known: a, b, c` — the one wording for a reference to nothing. */
+export function unknownId(what: string, id: string, known: readonly string[]): string {
+  return `unknown ${what} ${show(id)}; known: ${known.join(", ")}`;
+}

@@ -4,7 +4,7 @@
  */
 import { apiPriceIds, findApiPrice, findGpuRental, gpuRentalIds } from "../catalog";
 import type { Source } from "../catalog/types";
-import { Problem, show } from "./errors";
+import { Problem, show, unknownId } from "./errors";
 import type { Environment } from "./schema";
 
 /** A resolved cloud alternative, shaped like planning's CostAlternative. */
@@ -55,7 +55,7 @@ export function resolveAlternatives(file: string, env: Environment, problems: Pr
       if (typeof ref === "string") {
         const price = findApiPrice(ref);
         if (!price) {
-          problems.push({ file, path: ["costs", "alternatives", i, "api"], message: `unknown API price ${show(ref)}; known: ${apiPriceIds().join(", ")}` });
+          problems.push({ file, path: ["costs", "alternatives", i, "api"], message: unknownId("API price", ref, apiPriceIds()) });
           return;
         }
         out.push({ kind: "api", id: price.id, usdPerMillion: price.usdPerMillion, sources: price.sources });
@@ -70,7 +70,7 @@ export function resolveAlternatives(file: string, env: Environment, problems: Pr
           problems.push({
             file,
             path: ["costs", "alternatives", i, "gpuRental"],
-            message: `unknown GPU rental price ${show(ref)}; known: ${gpuRentalIds().join(", ")}`,
+            message: unknownId("GPU rental price", ref, gpuRentalIds()),
           });
           return;
         }

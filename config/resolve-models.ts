@@ -6,7 +6,7 @@
  */
 import { findModel, modelIds } from "../catalog";
 import type { ModelSpec, Source, WeightPrecision } from "../catalog/types";
-import { DocPath, Problem, oneOf, show } from "./errors";
+import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
 import type { ResolvedNodePool } from "./resolve";
 import type { InlineModel, ModelDeployment } from "./schema";
 
@@ -43,14 +43,14 @@ const REQUIRED_INLINE = [
 function resolveSpec(file: string, path: DocPath, ref: ModelDeployment["model"], problems: Problem[]): ModelSpec | undefined {
   if (typeof ref === "string") {
     const spec = findModel(ref);
-    if (!spec) problems.push({ file, path, message: `unknown model ${show(ref)}; known: ${modelIds().join(", ")}` });
+    if (!spec) problems.push({ file, path, message: unknownId("model", ref, modelIds()) });
     return spec;
   }
   let base: ModelSpec | undefined;
   if (ref.id !== undefined) {
     base = findModel(ref.id);
     if (!base) {
-      problems.push({ file, path: [...path, "id"], message: `unknown model ${show(ref.id)}; known: ${modelIds().join(", ")}` });
+      problems.push({ file, path: [...path, "id"], message: unknownId("model", ref.id, modelIds()) });
       return undefined;
     }
   } else {

@@ -7,7 +7,7 @@ import { findServer, serverIds } from "../catalog";
 import type { ThroughputCalibration } from "../catalog/types";
 import { GpuTable, calibrationFor, gpuTable } from "./catalog-overrides";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
-import { DocPath, Problem, oneOf, show } from "./errors";
+import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
 import { ResolvedAlternative, checkDemand, resolveAlternatives } from "./resolve-costs";
 import { ResolvedModel, resolveModels } from "./resolve-models";
 import type { Environment, GpuSharing, NodePool } from "./schema";
@@ -55,7 +55,7 @@ function resolveServer(
   if (typeof ref === "string") {
     const server = findServer(ref);
     if (!server) {
-      problems.push({ file, path, message: `unknown server ${show(ref)}; known: ${serverIds().join(", ")}` });
+      problems.push({ file, path, message: unknownId("server", ref, serverIds()) });
     }
     return server;
   }
@@ -66,7 +66,7 @@ function resolveServer(
       problems.push({
         file,
         path: [...path, "id"],
-        message: `unknown server ${show(ref.id)}; known: ${serverIds().join(", ")}`,
+        message: unknownId("server", ref.id, serverIds()),
       });
       return undefined;
     }
@@ -83,7 +83,7 @@ function resolveServer(
   }
   const gpu = ref.gpu ?? base!.gpu;
   if (ref.gpu !== undefined && !gpus.find(ref.gpu)) {
-    problems.push({ file, path: [...path, "gpu"], message: `unknown GPU ${show(ref.gpu)}; known: ${gpus.ids().join(", ")}` });
+    problems.push({ file, path: [...path, "gpu"], message: unknownId("GPU", ref.gpu, gpus.ids()) });
     return undefined;
   }
   const powerKw = ref.powerKw ?? base!.powerKw;
