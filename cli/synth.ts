@@ -2,13 +2,13 @@
  * Synthesis: validate every selected environment first, then build one stack per environment
  * and write `cdktf.out`. Used by main.ts (`npx cdktf synth`, `npm run synth`).
  */
-import { App } from "cdktf";
+import * as path from "node:path";
 import { UsageError } from "../config/errors";
 import { displayPath, findEnvironmentFiles } from "../config/loader";
-import { PlannedEnvironment, loadAndPlan } from "./load";
-import { AiFactoryStack } from "../stacks/ai-factory-stack";
-import * as path from "node:path";
+import type { AiFactoryStack } from "../stacks/ai-factory-stack";
+import { StackInput, buildApp as buildStacks, synthesizeApp } from "../stacks/app";
 import { renderCostFiles, writeCostFiles } from "./cost-files";
+import { PlannedEnvironment, loadAndPlan } from "./load";
 import { Io, processIo, withExitCodeAsync } from "./output";
 
 /** Directory of the example environments and of every environment `cdktf synth` builds. */
@@ -29,9 +29,14 @@ export function selectEnvironmentFiles(filter: string | undefined, dir = ENVIRON
   return files.filter((f) => wanted.includes(stem(f)));
 }
 
-/** Builds the stacks of `envs` in `app` (no I/O; `app.synth()` writes). */
-export function buildApp(app: App, planned: readonly PlannedEnvironment[]): AiFactoryStack[] {
-  return planned.map(({ env, plan, costs }) => new AiFactoryStack(app, env.config.name, { env, plan, costs: costs.summary }));
+/** The stack inputs of planned environments. */
+export function stackInputs(planned: readonly PlannedEnvironment[]): StackInput[] {
+  return planned.map(({ env, plan, costs }) => ({ env, plan, costs: costs.summary }));
+}
+
+/** Builds the stacks of `planned` in `app` (tests pass cdktf's Testing app); no I/O. */
+export function buildApp(app: Parameters<typeof buildStacks>[0], planned: readonly PlannedEnvironment[]): AiFactoryStack[] {
+  return buildStacks(app, stackInputs(planned));
 }
 
 export interface SynthOptions {
@@ -50,11 +55,9 @@ export async function runSynth(options: SynthOptions): Promise<number> {
       const planned = loadAndPlan(files);
       // Everything is computed before the first byte is written.
       const costFiles = await renderCostFiles(planned);
-      const app = new App();
-      buildApp(app, planned);
-      app.synth();
-      writeCostFiles(path.join(app.outdir, "costs"), costFiles);
-      io.out(`synthesized ${planned.map((p) => p.env.config.name).join(", ")} into ${displayPath(app.outdir)} (cost summaries in ${displayPath(path.join(app.outdir, "costs"))})`);
+      const outdir = synthesizeApp(stackInputs(planned));
+      writeCostFiles(path.join(outdir, "costs"), costFiles);
+      io.out(`synthesized ${planned.map((p) => p.env.config.name).join(", ")} into ${displayPath(outdir)} (cost summaries in ${displayPath(path.join(outdir, "costs"))})`);
       return 0;
     },
     { writes: true },
