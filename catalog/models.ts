@@ -7,6 +7,7 @@
  * `revision=` arguments); several independent repositories agree on each one.
  */
 import type { ModelSpec, Source } from "./types";
+import { TIKTOKEN_ENCODINGS } from "./upstream";
 
 /** The day the figures without a date of their own were read for this catalog. */
 const READ = "2026-11-23";
@@ -73,6 +74,8 @@ export const MODELS: readonly ModelSpec[] = [
     defaultContextTokens: 131_072,
     huggingFace: { repo: "openai/gpt-oss-120b", revision: "b5c939de8f754692c1647ca79fbf85e8c1e70f8a", gated: false },
     checkpointGiB: 60.8,
+    // Harmony's tokenizer loads its encodings at start; the model store keeps them.
+    runtimeFiles: [TIKTOKEN_ENCODINGS],
     sources: [
       configAt(
         "openai/gpt-oss-120b",
@@ -102,6 +105,8 @@ export const MODELS: readonly ModelSpec[] = [
     defaultContextTokens: 131_072,
     huggingFace: { repo: "openai/gpt-oss-20b", revision: "6cee5e81ee83917806bbde320786a8fb61efebee", gated: false },
     checkpointGiB: 12.8,
+    // Harmony's tokenizer loads its encodings at start; the model store keeps them.
+    runtimeFiles: [TIKTOKEN_ENCODINGS],
     sources: [
       configAt(
         "openai/gpt-oss-20b",

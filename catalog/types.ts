@@ -110,6 +110,23 @@ export interface ModelSpec {
   };
   /** Size of the published checkpoint on disk, GiB, where known (MXFP4 and FP8 checkpoints differ from N × bytes). */
   readonly checkpointGiB?: number;
+  /**
+   * Files the server loads at start besides the checkpoint (e.g. tokenizer encodings fetched from
+   * the internet by a library): the model store fetches them too, so a server starts offline.
+   * @default - none
+   */
+  readonly runtimeFiles?: readonly RuntimeFileSet[];
+  readonly sources: readonly Source[];
+}
+
+/** A set of files a server needs at run time besides its checkpoint, kept in the model store. */
+export interface RuntimeFileSet {
+  /** Directory name in the store (`/models/_files/<id>`) and in a mirror (`<prefix>/_files/<id>/`). */
+  readonly id: string;
+  /** The files, each with its upstream URL and SHA-256 (checked after every download). */
+  readonly files: readonly { readonly name: string; readonly url: string; readonly sha256: string }[];
+  /** Environment variable of the server that names the directory. */
+  readonly env: string;
   readonly sources: readonly Source[];
 }
 

@@ -5,8 +5,9 @@
 import { ConfigError, Problem } from "../config/errors";
 import { loadEnvironmentFiles } from "../config/loader";
 import type { ResolvedEnvironment } from "../config/resolve";
-import { CostPlan, planCosts } from "../planning/costs";
-import { Plan, planEnvironment } from "../planning/plan";
+import { checkEnvironment } from "../planning/check";
+import type { CostPlan } from "../planning/costs";
+import type { Plan } from "../planning/plan";
 import { checkModelStore } from "../constructs/model-store-plan";
 
 export interface PlannedEnvironment {
@@ -29,18 +30,14 @@ export function loadAndPlan(files: readonly string[], options: LoadOptions | str
   const problems: Problem[] = [];
   const planned: PlannedEnvironment[] = [];
   for (const env of envs) {
-    const result = planEnvironment(env);
+    const result = checkEnvironment(env, { allowShortfall: opts.allowShortfall });
     problems.push(...result.problems);
     const store = env.config.modelStore;
     if (store && result.plan.checkpoints.length > 0) {
       // The store's own rules (tokens for gated models, job names) live beside the construct.
       for (const p of checkModelStore(store, result.plan.checkpoints)) problems.push({ file: env.file, path: p.path, message: p.message });
     }
-    // Throughput needs models that fit; costs are planned only for an environment without problems.
-    if (result.problems.length > 0) continue;
-    const costs = planCosts(env, result.plan, { allowShortfall: opts.allowShortfall });
-    problems.push(...costs.problems);
-    planned.push({ env, plan: result.plan, costs: costs.costs });
+    if (result.costs) planned.push({ env, plan: result.plan, costs: result.costs });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return planned;

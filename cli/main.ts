@@ -6,6 +6,8 @@ import { UsageError } from "../config/errors";
 import { describeFit } from "../planning/fit";
 import type { Plan } from "../planning/plan";
 import type { FactorySizing } from "../planning/sizing";
+import { environmentArtifacts } from "../planning/artifacts";
+import { renderArtifactsText } from "../report/artifacts-text";
 import { renderCompareMarkdown } from "../report/compare-markdown";
 import { renderCostJson } from "../report/cost-json";
 import { renderCostMarkdown } from "../report/cost-markdown";
@@ -24,6 +26,9 @@ Commands:
                                  alternatives, break-even and savings
   compare [env-files...] [--json]
                                  environments side by side (default: all in environments/)
+  images <env-file> [--json]     every image, chart, runtime file and checkpoint the
+                                 environment pulls, upstream and as served by the mirror
+                                 (the list an air-gapped site copies before deploying)
   help                           show this text
 
 Synthesize every environment with \`npx cdktf synth\` (or \`npm run synth\`).
@@ -191,6 +196,15 @@ function plan(args: ParsedArgs, io: Io): number {
   return 0;
 }
 
+function images(args: ParsedArgs, io: Io): number {
+  if (args.positional.length !== 1) throw new UsageError("images takes one environment file, e.g. `ai-factory images environments/prod.yaml`");
+  const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
+  const artifacts = environmentArtifacts(planned.env, planned.plan);
+  if (args.flags.has("--json")) io.out(JSON.stringify(artifacts, null, 2));
+  else for (const line of renderArtifactsText(artifacts, planned.env.file)) io.out(line);
+  return 0;
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export function runCli(argv: readonly string[], io: Io = processIo): number {
   return withExitCode(io, () => {
@@ -204,6 +218,8 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
         return cost(parseArgs(argv, ["--json"]), io);
       case "compare":
         return compare(parseArgs(argv, ["--json"]), io);
+      case "images":
+        return images(parseArgs(argv, ["--json"]), io);
       case "help":
       case "--help":
       case "-h":

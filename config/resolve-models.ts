@@ -88,6 +88,8 @@ function mergeInline(ref: InlineModel, base: ModelSpec | undefined): ModelSpec {
     // A changed checkpoint (another repo or precision) invalidates the catalog's size.
     checkpointGiB:
       ref.checkpointGiB ?? (ref.huggingFace === undefined && ref.nativePrecision === undefined ? base?.checkpointGiB : undefined),
+    // Runtime files belong to the model's code (its tokenizer), not to one checkpoint.
+    runtimeFiles: base?.runtimeFiles,
     sources: base ? [...base.sources, INLINE_SOURCE] : [INLINE_SOURCE],
   };
 }

@@ -4,6 +4,7 @@
  * every problem found (a file is checked whole, not up to its first mistake).
  */
 import { findServer, serverIds } from "../catalog";
+import { REGISTRY_PULL } from "../catalog/upstream";
 import type { ThroughputCalibration } from "../catalog/types";
 import { GpuTable, calibrationFor, gpuTable } from "./catalog-overrides";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
@@ -39,6 +40,8 @@ export interface ResolvedEnvironment {
   readonly alternatives: readonly ResolvedAlternative[];
   /** The throughput calibration, with the file's overrides. */
   readonly calibration: ThroughputCalibration;
+  /** Image pull rate of one node, MB/s: `catalog.registry.pullMBps`, else the catalog's figure. */
+  readonly imagePullMBps: number;
 }
 
 const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
@@ -137,15 +140,65 @@ function resolveSharing(
 }
 
 /**
+ * ServiceMonitors are made only for a Prometheus Operator the file declares (`monitoring`), with
+ * its selector labels: a ServiceMonitor without them is never scraped by a default
+ * kube-prometheus-stack (its `serviceMonitorSelector` matches `release: <release name>`), and an
+ * autoscaler reading vLLM's queue from Prometheus then never sees a replica. Returns the config
+ * with every `serviceMonitor` flag decided (explicit, else on exactly when `monitoring` is set).
+ */
+function resolveMonitoring(file: string, env: Environment, problems: Problem[]): Environment {
+  const monitored = env.monitoring !== undefined;
+  const dcgm = env.gpuOperator.dcgmExporter;
+  if (dcgm.serviceMonitor === true && !monitored) {
+    problems.push({
+      file,
+      path: ["gpuOperator", "dcgmExporter", "serviceMonitor"],
+      message:
+        "needs `monitoring.serviceMonitorLabels`, the labels your Prometheus selects ServiceMonitors by (kube-prometheus-stack: `release: <its release name>`); without them the ServiceMonitor is never scraped",
+    });
+  }
+  const models: Environment["models"] = {};
+  for (const [name, m] of Object.entries(env.models)) {
+    const base: DocPath = ["models", name];
+    if (m.serviceMonitor === true && !monitored) {
+      problems.push({
+        file,
+        path: [...base, "serviceMonitor"],
+        message:
+          "needs `monitoring.serviceMonitorLabels`, the labels your Prometheus selects ServiceMonitors by (kube-prometheus-stack: `release: <its release name>`); without them the ServiceMonitor is never scraped",
+      });
+    }
+    const serviceMonitor = m.serviceMonitor ?? monitored;
+    const autoscaled = typeof m.replicas === "object" && m.replicas.max > m.replicas.min;
+    if (autoscaled && !serviceMonitor) {
+      problems.push({
+        file,
+        path: [...base, "replicas"],
+        message: `autoscaling reads vllm:num_requests_waiting from Prometheus, which scrapes the server only through its ServiceMonitor; ${
+          monitored ? "remove `serviceMonitor: false`" : "declare the Prometheus Operator with `monitoring.serviceMonitorLabels`"
+        }, or use a fixed number of replicas`,
+      });
+    }
+    models[name] = { ...m, serviceMonitor };
+  }
+  return {
+    ...env,
+    gpuOperator: { ...env.gpuOperator, dcgmExporter: { ...dcgm, serviceMonitor: dcgm.enabled && (dcgm.serviceMonitor ?? monitored) } },
+    models,
+  };
+}
+
+/**
  * Runs every check that needs more than one field or the catalog, and resolves the pools.
  * `fileStem` is the file name without `.yaml`, which must equal `name`.
  */
 export function resolveEnvironment(
   file: string,
   fileStem: string,
-  env: Environment,
+  parsed: Environment,
 ): { resolved?: ResolvedEnvironment; problems: Problem[] } {
   const problems: Problem[] = [];
+  const env = resolveMonitoring(file, parsed, problems);
 
   if (env.name !== fileStem) {
     problems.push({
@@ -241,5 +294,6 @@ export function resolveEnvironment(
   const alternatives = resolveAlternatives(file, env, problems);
 
   if (problems.length > 0) return { problems };
-  return { resolved: { file, config: env, pools, models, alternatives, calibration: calibrationFor(env.catalog) }, problems };
+  const imagePullMBps = env.catalog?.registry?.pullMBps ?? REGISTRY_PULL.pullMBps;
+  return { resolved: { file, config: env, pools, models, alternatives, calibration: calibrationFor(env.catalog), imagePullMBps }, problems };
 }

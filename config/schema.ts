@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { COST_DEFAULTS, DEFAULT_ALTERNATIVES } from "../catalog/cost-defaults";
+import { GPU_OPERATOR } from "../catalog/upstream";
 
 /** RFC 1123 label: Kubernetes namespaces, environment and pool names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -33,6 +34,15 @@ const nonNegative = z.number().nonnegative();
 // ---------------------------------------------------------------------------------------------
 // cluster and backend
 
+/** A node taint. */
+export const TaintObjectSchema = z
+  .strictObject({
+    key: z.string().regex(LABEL_KEY, "must be a Kubernetes label key").describe("Taint key."),
+    value: z.string().regex(LABEL_VALUE, "must be a Kubernetes label value").describe("Taint value."),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).describe("Taint effect."),
+  })
+  .describe("A node taint: key, value and effect.");
+
 export const ClusterSchema = z
   .strictObject({
     kubeconfig: z
@@ -50,6 +60,26 @@ export const ClusterSchema = z
           .describe("Kubeconfig context of the cluster this environment deploys to (variable `kubeconfig_context`)."),
       })
       .describe("How Terraform reaches the cluster."),
+    otherNodes: z
+      .union([
+        z.literal(false).describe("The GPU pools' nodes are the whole cluster (a deskside workstation, a single-node k3s)."),
+        z
+          .strictObject({
+            labels: z
+              .record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().regex(LABEL_VALUE, "must be a Kubernetes label value"))
+              .default({})
+              .describe("Labels every one of them carries (besides kubernetes.io/os: linux)."),
+            taints: z
+              .array(TaintObjectSchema)
+              .default([])
+              .describe("Taints every one of them carries; workloads that tolerate none of them cannot run there."),
+          })
+          .describe("There are schedulable nodes besides the GPU pools (control plane, CPU workers)."),
+      ])
+      .default({ labels: {}, taints: [] })
+      .describe(
+        "Nodes of the cluster besides the GPU pools: `false` when there are none, else what they carry. Synth checks that every pod the stack creates or places (GPU Operator, NFD, NFS CSI driver, prefetch Jobs, model servers) has a node to run on.",
+      ),
   })
   .describe("The Kubernetes cluster of this environment.");
 
@@ -76,7 +106,12 @@ const S3BackendSchema = z
       .optional()
       .describe("Endpoint of an S3-compatible store (MinIO, Ceph RGW); credentials come from the usual AWS_* variables."),
     usePathStyle: z.boolean().default(false).describe("Path-style addressing, needed by most on-prem S3 stores."),
-    encrypt: z.boolean().default(true).describe("Server-side encryption of the state object."),
+    encrypt: z
+      .boolean()
+      .optional()
+      .describe(
+        "Ask for server-side encryption of the state object (`x-amz-server-side-encryption`). S3-compatible stores without a KMS (MinIO without KES, some Ceph RGW set-ups) reject such requests. @default - true on AWS, false with `endpoint`",
+      ),
   })
   .describe("State in an S3 or S3-compatible bucket.");
 
@@ -177,14 +212,7 @@ export const GpuSharingSchema = z
   .describe("How the pool's GPUs are shared between pods.");
 
 export const TaintSchema = z
-  .union([
-    z.literal(false),
-    z.strictObject({
-      key: z.string().regex(LABEL_KEY, "must be a Kubernetes label key").describe("Taint key."),
-      value: z.string().regex(LABEL_VALUE, "must be a Kubernetes label value").describe("Taint value."),
-      effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).describe("Taint effect."),
-    }),
-  ])
+  .union([z.literal(false), TaintObjectSchema])
   .default({ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" })
   .describe("Taint on every node of the pool so only GPU workloads land there; `false` for none.");
 
@@ -212,12 +240,8 @@ export const NodePoolSchema = z
 // ---------------------------------------------------------------------------------------------
 // GPU Operator
 
-/** The GPU Operator chart we test against: NVIDIA's repository, pinned. */
-export const GPU_OPERATOR_CHART = {
-  repository: "https://helm.ngc.nvidia.com/nvidia",
-  chart: "gpu-operator",
-  version: "v25.10.1",
-} as const;
+/** The GPU Operator chart we test against: NVIDIA's repository, pinned (catalog/upstream.ts). */
+export const GPU_OPERATOR_CHART = GPU_OPERATOR.chart;
 
 export const GpuOperatorSchema = z
   .strictObject({
@@ -252,10 +276,12 @@ export const GpuOperatorSchema = z
         enabled: z.boolean().default(true).describe("Run the DCGM exporter for GPU metrics."),
         serviceMonitor: z
           .boolean()
-          .default(true)
-          .describe("Create a Prometheus Operator ServiceMonitor for it (needs the monitoring.coreos.com CRDs)."),
+          .optional()
+          .describe(
+            "Create a Prometheus Operator ServiceMonitor for it, with `monitoring.serviceMonitorLabels`. @default - true when `monitoring` is set",
+          ),
       })
-      .default({ enabled: true, serviceMonitor: true })
+      .default({ enabled: true })
       .describe("GPU telemetry."),
     timeoutSeconds: z
       .number()
@@ -269,7 +295,7 @@ export const GpuOperatorSchema = z
     version: GPU_OPERATOR_CHART.version,
     driver: { managed: false },
     migStrategy: "single",
-    dcgmExporter: { enabled: true, serviceMonitor: true },
+    dcgmExporter: { enabled: true },
     timeoutSeconds: 900,
   })
   .describe("The NVIDIA GPU Operator: device plugin, GPU feature discovery, MIG manager, DCGM exporter.");
@@ -420,7 +446,18 @@ export const ModelDeploymentSchema = z
       })
       .optional()
       .describe("API key the server requires, from an existing Secret (never inline)."),
-    serviceMonitor: z.boolean().default(true).describe("Create a ServiceMonitor for the server's /metrics."),
+    serviceMonitor: z
+      .boolean()
+      .optional()
+      .describe(
+        "Create a ServiceMonitor for the server's /metrics, with `monitoring.serviceMonitorLabels`. @default - true when `monitoring` is set",
+      ),
+    rollout: z
+      .enum(["surge", "recreate"])
+      .default("surge")
+      .describe(
+        "How an update replaces replicas: `surge` starts a new replica before stopping an old one (no lost capacity; the pool keeps one replica's GPUs free for it), `recreate` stops the replicas first (a short outage, no spare GPUs: a 4-GPU workstation can serve a model at tensorParallel 4).",
+      ),
     demand: DemandSchema.optional(),
     measuredTokensPerSecond: positive
       .optional()
@@ -637,9 +674,31 @@ export const CatalogOverridesSchema = z
   .strictObject({
     gpus: z.record(catalogId("GPU id"), GpuOverrideSchema).default({}).describe("GPUs, keyed by catalog id."),
     calibration: CalibrationOverrideSchema.optional(),
+    registry: z
+      .strictObject({
+        pullMBps: positive.describe("Sustained image pull rate from the registry (or mirror) to one node, MB/s (10^6 bytes)."),
+        source: SourceSchema,
+      })
+      .optional()
+      .describe("Image pull rate of this site, replacing the catalog's (it sets how long a first install may take)."),
   })
   .describe(
     "Outside-world figures for this environment only: GPU specs and the throughput calibration. Servers, models and prices are overridden where they are used (`server: { id, priceUsd }`, `model: { id, ... }`, inline alternatives).",
+  );
+
+// ---------------------------------------------------------------------------------------------
+// monitoring
+
+export const MonitoringSchema = z
+  .strictObject({
+    serviceMonitorLabels: z
+      .record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().regex(LABEL_VALUE, "must be a Kubernetes label value"))
+      .describe(
+        "Labels on every ServiceMonitor the stack creates: those your Prometheus' `serviceMonitorSelector` matches. kube-prometheus-stack selects `release: <its Helm release name>` by default; `{}` only if your Prometheus selects every ServiceMonitor.",
+      ),
+  })
+  .describe(
+    "The cluster's Prometheus Operator. When set, the DCGM exporter and every model server get a ServiceMonitor it scrapes; without it none are created, and autoscaling (which reads vLLM's queue from Prometheus) is refused.",
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -666,6 +725,7 @@ export const EnvironmentSchema = z
       .refine((pools) => Object.keys(pools).length > 0, "an environment needs at least one node pool")
       .describe("GPU node pools, keyed by pool name."),
     gpuOperator: GpuOperatorSchema,
+    monitoring: MonitoringSchema.optional(),
     models: z
       .record(
         z.string().max(52).regex(SERVED_NAME, "must be a served model name: lower-case letters, digits, \"-\" and \".\", at most 52 characters"),
@@ -687,6 +747,9 @@ export type NodePool = z.infer<typeof NodePoolSchema>;
 export type GpuSharing = z.infer<typeof GpuSharingSchema>;
 export type Backend = z.infer<typeof BackendSchema>;
 export type Mirror = z.infer<typeof MirrorSchema>;
+export type Monitoring = z.infer<typeof MonitoringSchema>;
+export type Taint = z.infer<typeof TaintObjectSchema>;
+export type Cluster = z.infer<typeof ClusterSchema>;
 export type GpuOperatorConfig = z.infer<typeof GpuOperatorSchema>;
 export type InlineServer = z.infer<typeof InlineServerSchema>;
 export type ModelDeployment = z.infer<typeof ModelDeploymentSchema>;

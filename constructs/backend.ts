@@ -12,6 +12,13 @@ import type { Backend } from "../config/schema";
  */
 export const STACK_WORKING_DIR = (env: string) => path.posix.join("cdktf.out", "stacks", env);
 
+/**
+ * The Terraform (and OpenTofu) versions the synthesized JSON needs. The S3 backend's
+ * `endpoints`, `use_path_style` (1.6.0) and `skip_requesting_account_id` (1.6.1) are the newest
+ * settings emitted (Terraform CHANGELOG 1.6.0 and 1.6.1; OpenTofu 1.6.0 has all three).
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.6.1";
+
 /** Configures the stack's backend from the environment file. */
 export function configureBackend(stack: TerraformStack, env: string, backend: Backend): void {
   switch (backend.type) {
@@ -22,25 +29,31 @@ export function configureBackend(stack: TerraformStack, env: string, backend: Ba
       new LocalBackend(stack, { path: fromStackDir });
       return;
     }
-    case "s3":
+    case "s3": {
+      const compatible = backend.endpoint !== undefined;
       new S3Backend(stack, {
         bucket: backend.bucket,
         key: backend.key ?? `ai-factory/${env}.tfstate`,
         region: backend.region,
-        encrypt: backend.encrypt,
-        ...(backend.endpoint
+        // `encrypt` makes Terraform send SSE-S3 (AES256) headers; S3-compatible stores without a
+        // KMS refuse them (MinIO answers 501 "Server side encryption specified but KMS is not
+        // configured"), so it is on by default only against AWS.
+        encrypt: backend.encrypt ?? !compatible,
+        usePathStyle: backend.usePathStyle,
+        ...(compatible
           ? {
-              endpoint: backend.endpoint,
-              usePathStyle: backend.usePathStyle,
+              // `endpoint` is deprecated since Terraform 1.6 for `endpoints.s3`.
+              endpoints: { s3: backend.endpoint },
               // On-prem S3 stores have no AWS account, region list or metadata service to ask.
               skipCredentialsValidation: true,
               skipRegionValidation: true,
               skipRequestingAccountId: true,
               skipMetadataApiCheck: true,
             }
-          : { usePathStyle: backend.usePathStyle }),
+          : {}),
       });
       return;
+    }
     case "pg":
       // conn_str is left out on purpose: Terraform reads PG_CONN_STR, so no secret is synthesized.
       new PgBackend(stack, {

@@ -11,7 +11,10 @@
  */
 import { stringify } from "yaml";
 import type { ResolvedEnvironment, ResolvedNodePool } from "../config/resolve";
+import { GPU_OPERATOR } from "../catalog/upstream";
+import { gpuOperatorImages } from "../planning/artifacts";
 import { imageRepository } from "./mirror";
+import { MIG_DISABLED, devicePluginConfigName, migConfigName, nfdWorkerPlacement, operandPlacement } from "../planning/placement";
 
 /** Name of the MIG manager config map the chart creates. */
 export const MIG_CONFIG_MAP = "ai-factory-mig-config";
@@ -19,37 +22,8 @@ export const MIG_CONFIG_MAP = "ai-factory-mig-config";
 export const DEVICE_PLUGIN_CONFIG_MAP = "ai-factory-device-plugin-config";
 /** Device-plugin config entry for nodes without a pool label. */
 export const DEFAULT_DEVICE_PLUGIN_CONFIG = "default";
-/** MIG config entry that turns MIG off. */
-export const MIG_DISABLED = "all-disabled";
-
-/** The MIG config entry for a profile, e.g. `all-3g.40gb` (mig-parted's naming). */
-export function migConfigName(profile: string): string {
-  return `all-${profile}`;
-}
-
-/** Device-plugin config entry name for a pool. */
-export function devicePluginConfigName(pool: string): string {
-  return `pool-${pool}`;
-}
-
-/**
- * Upstream image repositories of the operator's components (GPU Operator v25.x values.yaml),
- * as `values key path → repository`. Only consulted for mirroring.
- */
-export const GPU_OPERATOR_IMAGES: Readonly<Record<string, string>> = {
-  "operator": "nvcr.io/nvidia",
-  "validator": "nvcr.io/nvidia/cloud-native",
-  "driver": "nvcr.io/nvidia",
-  "driver.manager": "nvcr.io/nvidia/cloud-native",
-  "toolkit": "nvcr.io/nvidia/k8s",
-  "devicePlugin": "nvcr.io/nvidia",
-  "dcgm": "nvcr.io/nvidia/cloud-native",
-  "dcgmExporter": "nvcr.io/nvidia/k8s",
-  "gfd": "nvcr.io/nvidia",
-  "migManager": "nvcr.io/nvidia/cloud-native",
-  "nodeStatusExporter": "nvcr.io/nvidia/cloud-native",
-  "node-feature-discovery.image": "registry.k8s.io/nfd/node-feature-discovery",
-};
+// The config entry names are node labels too, decided in planning with the other node labels.
+export { MIG_DISABLED, devicePluginConfigName, migConfigName } from "../planning/placement";
 
 function devicePluginConfig(pool: ResolvedNodePool | undefined, migStrategy: string): string {
   const config: Record<string, unknown> = {
@@ -102,19 +76,9 @@ export function gpuOperatorValues(env: ResolvedEnvironment): Record<string, unkn
   const op = config.gpuOperator;
   const anyMig = pools.some((p) => p.sharing.mode === "mig");
 
-  const tolerations = [
-    { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-    ...[...new Map(
-      pools
-        .filter((p) => p.taint !== false && p.taint.key !== "nvidia.com/gpu")
-        .map((p) => {
-          const t = p.taint as Exclude<ResolvedNodePool["taint"], false>;
-          return [`${t.key}=${t.value}:${t.effect}`, { key: t.key, operator: "Equal", value: t.value, effect: t.effect }];
-        }),
-    ).entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, t]) => t),
-  ];
+  // Operands and the NFD worker must run on every GPU node: placement.ts tolerates every pool's
+  // taint, and the scheduling check reads the same lists.
+  const tolerations = operandPlacement(pools).tolerations;
 
   const devicePluginData: Record<string, string> = {
     [DEFAULT_DEVICE_PLUGIN_CONFIG]: devicePluginConfig(undefined, op.migStrategy),
@@ -125,10 +89,8 @@ export function gpuOperatorValues(env: ResolvedEnvironment): Record<string, unkn
 
   const values: Record<string, unknown> = {
     daemonsets: { tolerations },
-    driver: {
-      enabled: op.driver.managed,
-      ...(op.driver.managed && op.driver.version ? { version: op.driver.version } : {}),
-    },
+    "node-feature-discovery": { worker: { tolerations: nfdWorkerPlacement(pools).tolerations } },
+    driver: { enabled: op.driver.managed },
     toolkit: { enabled: true },
     mig: { strategy: op.migStrategy },
     migManager: {
@@ -151,15 +113,23 @@ export function gpuOperatorValues(env: ResolvedEnvironment): Record<string, unkn
     },
     dcgmExporter: {
       enabled: op.dcgmExporter.enabled,
-      serviceMonitor: { enabled: op.dcgmExporter.enabled && op.dcgmExporter.serviceMonitor },
+      // `additionalLabels` reach the ServiceMonitor the operator creates (ClusterPolicy
+      // spec.dcgmExporter.serviceMonitor, controllers/object_controls.go at v25.10.1).
+      serviceMonitor: op.dcgmExporter.serviceMonitor
+        ? { enabled: true, additionalLabels: { ...config.monitoring?.serviceMonitorLabels } }
+        : { enabled: false },
     },
   };
 
-  if (config.mirror) {
-    for (const [key, upstream] of Object.entries(GPU_OPERATOR_IMAGES)) {
-      setPath(values, key, "repository", imageRepository(upstream, config.mirror));
-    }
+  // Every image is set explicitly from the catalog's pins (catalog/upstream.ts), mirrored or not,
+  // so the list a mirror job copies is exactly what the operator pulls.
+  for (const img of gpuOperatorImages(env)) {
+    setPath(values, img.valuesKey, "repository", imageRepository(img.repository, config.mirror));
+    setPath(values, img.valuesKey, "image", img.image);
+    setPath(values, img.valuesKey, "version", img.version);
   }
+  setPath(values, "node-feature-discovery.image", "repository", imageRepository(GPU_OPERATOR.nfdImage.repository, config.mirror));
+  setPath(values, "node-feature-discovery.image", "tag", GPU_OPERATOR.nfdImage.tag);
   return values;
 }
 

@@ -10,10 +10,11 @@ import {
 } from "../config/chart-values/model-server";
 import type { Mirror } from "../config/schema";
 import type { ModelPlan } from "../planning/plan";
-import { POOL_LABEL } from "./gpu-node-pool";
+import { modelServerPlacement } from "../planning/placement";
+import { REGISTRY_PULL, VLLM, imagePullSeconds } from "../catalog/upstream";
 import { imageRepository } from "./mirror";
 // One pinned vLLM image for servers and prefetch Jobs alike.
-import { VLLM_IMAGE } from "./model-store-plan";
+import { VLLM_IMAGE, runtimeFilesPath } from "./model-store-plan";
 
 
 /**
@@ -27,6 +28,16 @@ export const ENGINE_INIT_SECONDS = 180;
 const STARTUP_PERIOD_SECONDS = 10;
 /** The reference's floor: 10 minutes before a replica that has not come up is restarted. */
 const MIN_STARTUP_FAILURES = 60;
+
+/**
+ * How long `helm_release` waits for a model server, seconds: a first install on a node pulls the
+ * vLLM image (`pullSeconds`), then loads the weights and starts the engine within the startup
+ * probe's budget (`startupWindowSeconds`), plus 5 minutes for scheduling and readiness; never
+ * below Helm's usual 15 minutes.
+ */
+export function releaseTimeoutSeconds(pullSeconds: number, startupWindowSeconds: number): number {
+  return Math.max(900, pullSeconds + startupWindowSeconds + 300);
+}
 
 /** Startup-probe failure threshold covering 1.5 × the expected load time, never below 10 minutes. */
 export function startupFailureThreshold(weightsGiB: number): number {
@@ -53,6 +64,17 @@ export interface ModelServerValuesContext {
   /** Directory of the model's checkpoint inside the store, e.g. `/models/org/name/<rev>`. */
   readonly modelPath: string;
   readonly mirror?: Mirror;
+  /**
+   * Image pull rate of one node, MB/s (`ResolvedEnvironment.imagePullMBps`): a first install pulls
+   * the multi-GB vLLM image before the startup probe's budget even starts.
+   * @default - the catalog's REGISTRY_PULL figure
+   */
+  readonly imagePullMBps?: number;
+  /**
+   * Labels of the ServiceMonitor: those the cluster's Prometheus selects (`monitoring.serviceMonitorLabels`).
+   * @default - none
+   */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
 }
 
 /** The chart values for `plan`, parsed (defaults applied, cross-field rules checked). */
@@ -64,7 +86,9 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
   const autoscale = m.replicas.max > m.replicas.min;
   const startupFailures = startupFailureThreshold(plan.checkpointGiB);
   const startupWindow = startupFailures * STARTUP_PERIOD_SECONDS;
-  const taint = m.pool.taint;
+  const pullSeconds = imagePullSeconds(VLLM.compressedGB, ctx.imagePullMBps ?? REGISTRY_PULL.pullMBps);
+  // Decided in planning, where the scheduling check reads the same placement.
+  const placement = modelServerPlacement(m.pool);
 
   const input: ModelServerValuesInput = {
     servedModelName: m.servedName,
@@ -80,15 +104,18 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
       quantization: m.precision === "fp8" && m.spec.nativePrecision === "bf16" ? "fp8" : null,
     },
     replicas: m.replicas.min,
-    progressDeadlineSeconds: Math.max(1800, startupWindow + 300),
-    // The plan kept one replica's GPUs free on the pool, so updates start the new replica first.
-    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    // The deadline runs from the rollout's start, so it covers the image pull of a new node too.
+    progressDeadlineSeconds: Math.max(1800, pullSeconds + startupWindow + 300),
+    // surge: the plan kept one replica's GPUs free on the pool, so an update starts the new replica
+    // first; recreate: it kept none, so the old replicas stop before the new ones start.
+    strategy: d.rollout === "surge" ? "RollingUpdate" : "Recreate",
+    rollingUpdate: d.rollout === "surge" ? { maxSurge: 1, maxUnavailable: 0 } : undefined,
     resources: {
       ...hostResources(plan.allocation.count, plan.allocation.kind === "gpu", shmGiB),
       gpu: { resourceName: plan.allocation.resourceName, count: plan.allocation.count },
     },
-    nodeSelector: { [POOL_LABEL]: m.pool.name },
-    tolerations: taint === false ? [] : [{ key: taint.key, operator: "Equal", value: taint.value, effect: taint.effect }],
+    nodeSelector: { ...placement.nodeSelector },
+    tolerations: placement.tolerations.map((t) => ({ ...t })),
     modelStore: { claimName: ctx.claimName },
     shm: { sizeLimit: `${shmGiB}Gi` },
     startupProbe: { periodSeconds: STARTUP_PERIOD_SECONDS, failureThreshold: startupFailures },
@@ -105,7 +132,12 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
           },
         }
       : { enabled: false },
-    serviceMonitor: { enabled: d.serviceMonitor },
+    // Files the model's code loads at start (e.g. Harmony's tiktoken encodings) are read from the
+    // model store, never downloaded: each set's variable names its directory.
+    env: Object.fromEntries((m.spec.runtimeFiles ?? []).map((set) => [set.env, runtimeFilesPath(set.id)])),
+    serviceMonitor: d.serviceMonitor
+      ? { enabled: true, labels: { ...ctx.serviceMonitorLabels } }
+      : { enabled: false },
   };
   return modelServerValuesSchema.parse(input);
 }

@@ -9,7 +9,8 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
 import { modelServerObjectName, type ModelServerValues } from "../config/chart-values/model-server";
 import type { ModelPlan } from "../planning/plan";
-import { ModelServerValuesContext, modelServerValues } from "./model-server-values";
+import { REGISTRY_PULL, VLLM, imagePullSeconds } from "../catalog/upstream";
+import { ModelServerValuesContext, modelServerValues, releaseTimeoutSeconds } from "./model-server-values";
 
 export interface ModelServerProps {
   readonly plan: ModelPlan;
@@ -37,14 +38,15 @@ export class ModelServer extends Construct {
     this.servedName = props.plan.model.servedName;
     this.values = modelServerValues(props.plan, props.context);
     const startupSeconds = this.values.startupProbe.periodSeconds * this.values.startupProbe.failureThreshold;
+    const pullSeconds = imagePullSeconds(VLLM.compressedGB, props.context.imagePullMBps ?? REGISTRY_PULL.pullMBps);
     this.release = new Release(this, "release", {
       name: modelServerObjectName(this.servedName),
       namespace: props.namespace,
       chart: props.chartPath,
       atomic: true,
       wait: true,
-      // Helm must wait at least as long as the pods may take to load the weights.
-      timeout: Math.max(900, startupSeconds + 300),
+      // Helm must wait as long as a first install may take: image pull, weights, engine start.
+      timeout: releaseTimeoutSeconds(pullSeconds, startupSeconds),
       values: [stringify(this.values, { sortMapEntries: true })],
       dependsOn: props.dependsOn,
     });

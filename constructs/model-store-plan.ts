@@ -9,10 +9,12 @@
  *   /models/<org>/<model>/<revision>.partial-<pod>/      a download in progress (never read)
  */
 import { stringify } from "yaml";
-import { MODEL_SERVER_IMAGE_TAG } from "../config/chart-values/model-server";
+import { NFS_CSI, RCLONE, VLLM, type PinnedChart, type PinnedImage } from "../catalog/upstream";
+import type { RuntimeFileSet } from "../catalog/types";
 import type { DocPath } from "../config/errors";
 import type { Mirror, ModelSource, ModelStoreConfig } from "../config/schema";
-import { ChartSource, imageRepository } from "./mirror";
+import { imageRepository } from "./mirror";
+import { NFS_NODE_PLACEMENT } from "../planning/placement";
 
 /** One checkpoint to keep in the store (unique by repo + revision). */
 export interface StoredModel {
@@ -59,53 +61,39 @@ export const MIN_PREFETCH_TIMEOUT_MINUTES = 30;
  */
 export const EXCLUDED_PATTERNS: readonly string[] = ["original/**"];
 
-/** A pinned image: upstream repository (host/path, no tag) and tag. */
-export interface PinnedImage {
-  readonly repository: string;
-  readonly tag: string;
-}
+export type { PinnedImage } from "../catalog/upstream";
 
-/** rclone copies from S3-compatible stores and HTTP mirrors (release v1.71.2, 2025-10-20). */
-export const RCLONE_IMAGE: PinnedImage = { repository: "docker.io/rclone/rclone", tag: "1.71.2" };
+/** rclone copies from S3-compatible stores and HTTP mirrors (pinned in catalog/upstream.ts). */
+export const RCLONE_IMAGE: PinnedImage = RCLONE.image;
 /**
  * The vLLM image has Python and huggingface_hub; model servers run the same image and tag, so a
  * node pulls it once and an air-gapped mirror carries one image less.
  */
-export const VLLM_IMAGE: PinnedImage = { repository: "docker.io/vllm/vllm-openai", tag: MODEL_SERVER_IMAGE_TAG };
+export const VLLM_IMAGE: PinnedImage = VLLM.image;
 
-/** The NFS CSI driver chart (kubernetes-csi/csi-driver-nfs, `charts/v4.11.0/csi-driver-nfs/Chart.yaml`). */
-export const NFS_CSI_CHART: ChartSource & { readonly version: string } = {
-  repository: "https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts",
-  chart: "csi-driver-nfs",
-  // Chart.yaml says `version: 4.11.0` (the folder is `v4.11.0`); the exact string avoids a diff
-  // between the configured and the installed version on every plan.
-  version: "4.11.0",
-};
+/** The NFS CSI driver chart (pinned in catalog/upstream.ts). */
+export const NFS_CSI_CHART: PinnedChart = NFS_CSI.chart;
 /** Release name and namespace of the NFS CSI driver (a cluster-wide driver, like the upstream docs install it). */
 export const NFS_CSI_RELEASE = { name: "csi-driver-nfs", namespace: "kube-system" } as const;
 /** CSI driver name the storage class provisions with. */
 export const NFS_CSI_PROVISIONER = "nfs.csi.k8s.io";
 /**
  * The chart's images (keys of `image.*` in its values.yaml at 4.11.0), set explicitly so that a
- * mirror serves exactly these and a chart upgrade is a reviewed change of this table.
+ * mirror serves exactly these and a chart upgrade is a reviewed change of the catalog.
  */
-export const NFS_CSI_IMAGES: Readonly<Record<string, PinnedImage>> = {
-  csiProvisioner: { repository: "registry.k8s.io/sig-storage/csi-provisioner", tag: "v5.2.0" },
-  csiResizer: { repository: "registry.k8s.io/sig-storage/csi-resizer", tag: "v1.13.1" },
-  csiSnapshotter: { repository: "registry.k8s.io/sig-storage/csi-snapshotter", tag: "v8.2.0" },
-  externalSnapshotter: { repository: "registry.k8s.io/sig-storage/snapshot-controller", tag: "v8.2.0" },
-  livenessProbe: { repository: "registry.k8s.io/sig-storage/livenessprobe", tag: "v2.15.0" },
-  nfs: { repository: "registry.k8s.io/sig-storage/nfsplugin", tag: "v4.11.0" },
-  nodeDriverRegistrar: { repository: "registry.k8s.io/sig-storage/csi-node-driver-registrar", tag: "v2.13.0" },
-};
+export const NFS_CSI_IMAGES: Readonly<Record<string, PinnedImage>> = NFS_CSI.images;
 
-/** Helm values of the NFS CSI driver: pinned images, from the mirror when one is set. */
+/**
+ * Helm values of the NFS CSI driver: pinned images, from the mirror when one is set, and the node
+ * plugin's tolerations from planning (it must run wherever the store is mounted).
+ */
 export function nfsCsiDriverValuesYaml(mirror: Mirror | undefined): string {
   const image: Record<string, unknown> = { baseRepo: imageRepository("registry.k8s.io", mirror) };
   for (const [key, img] of Object.entries(NFS_CSI_IMAGES)) {
     image[key] = { repository: imageRepository(img.repository, mirror), tag: img.tag, pullPolicy: "IfNotPresent" };
   }
-  return stringify({ image }, { sortMapEntries: true });
+  const node = { tolerations: NFS_NODE_PLACEMENT.tolerations.map((t) => ({ ...t })) };
+  return stringify({ image, node }, { sortMapEntries: true });
 }
 
 /** `repository:tag` of a pinned image, from the mirror when one is set. */
@@ -354,6 +342,64 @@ export function downloadCommand(source: ModelSource, model: Pick<StoredModel, "r
       return `python3 -c ${shellQuote(py)} ${args} "$partial" ${EXCLUDED_PATTERNS.map(shellQuote).join(" ")}`;
     }
   }
+}
+
+/** Folder of the store (and of an S3 or HTTP mirror) that holds runtime file sets: `_files/<id>`. */
+export const RUNTIME_FILES_DIR = "_files";
+
+/** Where a runtime file set lives in the volume, e.g. `/models/_files/tiktoken-encodings`. */
+export function runtimeFilesPath(id: string): string {
+  return `${MOUNT_PATH}/${RUNTIME_FILES_DIR}/${id}`;
+}
+
+/** Name of the Job that fetches a runtime file set: `prefetch-files-<id>`, at most 63 characters. */
+export function runtimeFilesJobName(id: string): string {
+  return `${JOB_PREFIX}files-${id}`.slice(0, DNS_LABEL_MAX).replace(/-+$/, "");
+}
+
+/** The runtime file sets `specs` need, one per id, sorted by id. */
+export function runtimeFileSets(specs: readonly { readonly runtimeFiles?: readonly RuntimeFileSet[] }[]): RuntimeFileSet[] {
+  const byId = new Map<string, RuntimeFileSet>();
+  for (const spec of specs) for (const set of spec.runtimeFiles ?? []) byId.set(set.id, set);
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/**
+ * The shell snippet that fetches a runtime file set into `"$partial"` and checks every file's
+ * SHA-256. From an S3 store or HTTP mirror the set is laid out as `<prefix>/_files/<id>/<file>`
+ * (the mirror job copies it there from the upstream URLs, see `ai-factory images`); with the
+ * Hugging Face source, which does not host these files, they come from their upstream URLs.
+ */
+export function runtimeFilesDownload(source: ModelSource, set: RuntimeFileSet): string {
+  const dir = `${RUNTIME_FILES_DIR}/${set.id}`;
+  let fetch: string;
+  switch (source.kind) {
+    case "s3": {
+      const key = [trimSlashes(source.bucket), trimSlashes(source.prefix), dir].filter((p) => p !== "").join("/");
+      fetch = `rclone copy ${shellQuote(`:s3:${key}`)} "$partial" --retries=5 --low-level-retries=20`;
+      break;
+    }
+    case "http":
+      fetch = `rclone copy --http-url=${shellQuote(source.url)} ${shellQuote(`:http:${dir}`)} "$partial" --retries=5 --low-level-retries=20`;
+      break;
+    case "huggingFace": {
+      const py = [
+        "import sys, urllib.request",
+        "for url in sys.argv[2:]: urllib.request.urlretrieve(url, sys.argv[1] + '/' + url.rsplit('/', 1)[1])",
+      ].join("\n");
+      fetch = `python3 -c ${shellQuote(py)} "$partial" ${set.files.map((f) => shellQuote(f.url)).join(" ")}`;
+      break;
+    }
+  }
+  // A wrong or truncated file fails the Job (and is never moved into place): the server's loader
+  // checks the same hashes and would refuse it at start.
+  const sums = set.files.map((f) => `${shellQuote(f.sha256)} ${shellQuote(f.name)}`).join(" ");
+  return `${fetch}\n(cd "$partial" && printf '%s  %s\\n' ${sums} | sha256sum -c -)`;
+}
+
+/** The container command of the Job that fetches a runtime file set. */
+export function runtimeFilesCommand(source: ModelSource, set: RuntimeFileSet): string[] {
+  return ["/bin/sh", "-c", prefetchScript(runtimeFilesPath(set.id), runtimeFilesDownload(source, set), `runtime files ${set.id}`)];
 }
 
 /** The container command of the prefetch Job of `model`: `["/bin/sh", "-c", <script>]`. */

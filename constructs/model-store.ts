@@ -15,9 +15,11 @@ import { JobV1, JobV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubern
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import type { RuntimeFileSet } from "../catalog/types";
 import { formatPath } from "../config/errors";
 import type { Mirror, ModelStoreConfig } from "../config/schema";
 import { chartSource } from "./mirror";
+import { PREFETCH_PLACEMENT } from "../planning/placement";
 import {
   EnvVar,
   MODEL_STORE_CLAIM,
@@ -40,6 +42,9 @@ import {
   prefetchImage,
   prefetchJobName,
   prefetchTimeoutMinutes,
+  runtimeFileSets,
+  runtimeFilesCommand,
+  runtimeFilesJobName,
   sortModels,
   terraformLiteral,
 } from "./model-store-plan";
@@ -64,6 +69,12 @@ export interface ModelStoreProps {
   readonly config: ModelStoreConfig;
   /** The checkpoints to keep, one per repo + revision (any order; the store sorts them). */
   readonly models: readonly StoredModel[];
+  /**
+   * Files servers need at start besides their checkpoints (catalog `runtimeFiles`), fetched by one
+   * Job per set into `/models/_files/<id>`.
+   * @default - none
+   */
+  readonly runtimeFiles?: readonly RuntimeFileSet[];
   /**
    * Internal mirror for images and charts.
    * @default - upstream registries and chart repositories
@@ -96,11 +107,13 @@ export class ModelStore extends Construct {
   public readonly sizeGiB: number;
   /** Whether this construct creates the claim (false for `existingClaim`). */
   public readonly managesClaim: boolean;
-  /** What model servers must depend on: the claim (when created here) and every prefetch Job. */
+  /** The claim (when created here) and every prefetch Job. */
   public readonly ready: ITerraformDependable[];
   /** The checkpoints kept, sorted by repo and revision. */
   public readonly models: readonly StoredModel[];
-  /** Prefetch Jobs keyed by Job name. */
+  /** Runtime file sets kept beside the checkpoints, sorted by id. */
+  public readonly runtimeFiles: readonly RuntimeFileSet[];
+  /** Prefetch Jobs (checkpoints and runtime file sets) keyed by Job name. */
   public readonly prefetchJobs: Readonly<Record<string, JobV1>>;
   /** The claim, when created here. */
   public readonly claim?: PersistentVolumeClaimV1;
@@ -182,25 +195,81 @@ export class ModelStore extends Construct {
       const name = prefetchJobName(model.repo, model.revision);
       jobs[name] = this.prefetchJob(name, model, props, jobDependsOn);
     }
+    this.runtimeFiles = runtimeFileSets([{ runtimeFiles: props.runtimeFiles }]);
+    for (const set of this.runtimeFiles) {
+      const name = runtimeFilesJobName(set.id);
+      jobs[name] = this.runtimeFilesJob(name, set, props, jobDependsOn);
+    }
     this.prefetchJobs = jobs;
     this.ready = [...(this.claim ? [this.claim] : []), ...Object.values(jobs)];
   }
 
+  /** What a server needing the runtime file set `id` must wait for: the Job that fetches it. */
+  public readyForFiles(id: string): ITerraformDependable[] {
+    const job = this.prefetchJobs[runtimeFilesJobName(id)];
+    if (!job) throw new Error(`model store: no Job for runtime files ${id}; pass the set in props.runtimeFiles`);
+    return [job];
+  }
+
+  /**
+   * What a server of the checkpoint `repo`@`revision` must wait for: the claim (when created here)
+   * and that checkpoint's prefetch Job only, so one slow download never holds back other models.
+   */
+  public readyFor(repo: string, revision: string): ITerraformDependable[] {
+    const job = this.prefetchJobs[prefetchJobName(repo, revision)];
+    if (!job) throw new Error(`model store: no prefetch Job for ${repo}@${revision}; pass the checkpoint in props.models`);
+    return [...(this.claim ? [this.claim] : []), job];
+  }
+
   private prefetchJob(name: string, model: StoredModel, props: ModelStoreProps, dependsOn: ITerraformDependable[]): JobV1 {
     const { config } = props;
-    const timeoutMinutes = prefetchTimeoutMinutes(model.checkpointGiB, config.prefetchTimeoutMinutes);
-    const labels = {
-      ...COMMON_LABELS,
-      "app.kubernetes.io/name": "model-prefetch",
-      "ai-factory.io/revision": model.revision,
-    };
-    const annotations = {
-      "ai-factory.io/repo": model.repo,
-      "ai-factory.io/served-models": [...model.servedNames].sort().join(","),
-      "ai-factory.io/checkpoint-gib": String(model.checkpointGiB),
-    };
+    return this.downloadJob(name, props, dependsOn, {
+      timeoutMinutes: prefetchTimeoutMinutes(model.checkpointGiB, config.prefetchTimeoutMinutes),
+      labels: { "app.kubernetes.io/name": "model-prefetch", "ai-factory.io/revision": model.revision },
+      annotations: {
+        "ai-factory.io/repo": model.repo,
+        "ai-factory.io/served-models": [...model.servedNames].sort().join(","),
+        "ai-factory.io/checkpoint-gib": String(model.checkpointGiB),
+      },
+      // Served names stay off the pod template: adding one must not replace a finished Job.
+      podAnnotations: { "ai-factory.io/repo": model.repo },
+      command: prefetchCommand(config.source, model),
+      env: prefetchEnv(config.source, model),
+    });
+  }
+
+  private runtimeFilesJob(name: string, set: RuntimeFileSet, props: ModelStoreProps, dependsOn: ITerraformDependable[]): JobV1 {
+    const { config } = props;
+    return this.downloadJob(name, props, dependsOn, {
+      // A few MB: the floor of the derived timeout.
+      timeoutMinutes: prefetchTimeoutMinutes(0, config.prefetchTimeoutMinutes),
+      labels: { "app.kubernetes.io/name": "runtime-files-prefetch" },
+      annotations: { "ai-factory.io/runtime-files": set.id },
+      podAnnotations: { "ai-factory.io/runtime-files": set.id },
+      command: runtimeFilesCommand(config.source, set),
+      // Credentials of the source as for checkpoints; nothing here is gated.
+      env: prefetchEnv(config.source, { gated: false }),
+    });
+  }
+
+  private downloadJob(
+    name: string,
+    props: ModelStoreProps,
+    dependsOn: ITerraformDependable[],
+    job: {
+      timeoutMinutes: number;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      podAnnotations: Record<string, string>;
+      command: string[];
+      env: EnvVar[];
+    },
+  ): JobV1 {
+    const { config } = props;
+    const timeoutMinutes = job.timeoutMinutes;
+    const labels = { ...COMMON_LABELS, ...job.labels };
     return new JobV1(this, name, {
-      metadata: { name, namespace: props.namespace, labels, annotations },
+      metadata: { name, namespace: props.namespace, labels, annotations: job.annotations },
       spec: {
         backoffLimit: 3,
         completions: 1,
@@ -209,12 +278,15 @@ export class ModelStore extends Construct {
         // The Job gives up when Terraform does, so a timed-out apply leaves nothing running.
         activeDeadlineSeconds: timeoutMinutes * 60,
         template: {
-          // Served names stay off the pod template: adding one must not replace a finished Job.
-          metadata: { labels, annotations: { "ai-factory.io/repo": model.repo } },
+          metadata: { labels, annotations: job.podAnnotations },
           spec: {
             // A restarted container keeps the pod name and resumes its own partial download.
             restartPolicy: "OnFailure",
             automountServiceAccountToken: false,
+            // Decided in planning, where the scheduling check reads it (today: no selector, no
+            // tolerations, so downloads stay off tainted GPU nodes); empty fields are left out.
+            ...(Object.keys(PREFETCH_PLACEMENT.nodeSelector).length > 0 ? { nodeSelector: { ...PREFETCH_PLACEMENT.nodeSelector } } : {}),
+            ...(PREFETCH_PLACEMENT.tolerations.length > 0 ? { toleration: PREFETCH_PLACEMENT.tolerations.map((t) => ({ ...t })) } : {}),
             enableServiceLinks: false,
             securityContext: {
               runAsNonRoot: true,
@@ -230,8 +302,8 @@ export class ModelStore extends Construct {
                 name: "prefetch",
                 image: prefetchImage(config.source, props.mirror),
                 imagePullPolicy: "IfNotPresent",
-                command: prefetchCommand(config.source, model).map(terraformLiteral),
-                env: prefetchEnv(config.source, model).map(toProviderEnv),
+                command: job.command.map(terraformLiteral),
+                env: job.env.map(toProviderEnv),
                 resources: {
                   requests: { ...PREFETCH_RESOURCES.requests },
                   limits: { ...PREFETCH_RESOURCES.limits },

@@ -1,10 +1,14 @@
 /**
  * Does a model fit its GPUs? The check the synth runs for every model server, before anything is
  * deployed: tensor-parallel layout rules and the per-GPU memory budget of cost-data.md §6.1
- * (`W/TP + KV/TP + overhead ≤ memory × gpu_memory_utilization`), with a way out when it fails.
- * Pure functions, no I/O.
+ * (`W/TP + KV/TP + overhead ≤ memory × gpu_memory_utilization`), with ways out when it fails: fixes
+ * as keys of the environment file, which planning/plan.ts checks by planning again before it offers
+ * them. Pure functions, no I/O.
  */
 import type { GpuSpec, MigProfile, ModelSpec, WeightPrecision } from "../catalog/types";
+import type { DocPath } from "../config/errors";
+import { precisionProblem } from "../config/resolve-models";
+import { Fix, FixChange, PlanIssue, issueMessage } from "./fixes";
 import {
   GIB,
   KIB,
@@ -45,6 +49,18 @@ export interface FitInput {
    * @default - whole GPUs
    */
   readonly migProfile?: MigProfile;
+  /**
+   * Serve on one of this many time-sliced shares of `gpu` (the pool's `replicasPerGpu`): the
+   * replica gets that fraction of the GPU's memory.
+   * @default - whole GPUs
+   */
+  readonly timeSlices?: number;
+  /**
+   * The served model and its pool, as named in the environment file: ways out are keys there
+   * (`models.<model>.tensorParallel`, `nodePools.<pool>.gpuSharing.profile`).
+   * @default { model: "model", pool: "pool" }
+   */
+  readonly names?: { readonly model: string; readonly pool: string };
   /** Precision the weights are served in. */
   readonly precision: WeightPrecision;
   /** GPUs per replica (`--tensor-parallel-size`). */
@@ -99,14 +115,21 @@ export interface FitResult {
    * does). A memory bound only: the model's own context limit is not applied.
    */
   readonly maxContextAtConcurrency: number;
-  /** Every problem found, each a full sentence without a file or path prefix. */
+  /**
+   * Every problem found, each a full sentence without a file or path prefix, with every candidate
+   * way out (unchecked: the rest of the environment may refuse one; planning/plan.ts checks them).
+   */
   readonly problems: readonly string[];
+  /** The same problems as data: path, rule, summary and candidate ways out. */
+  readonly issues: readonly PlanIssue[];
 }
 
 /** Checks that a model server replica fits its GPUs, and reports every problem found. */
 export function checkFit(input: FitInput): FitResult {
+  const modelPath: DocPath = ["models", namesOf(input).model];
   const invalid = invalidInputs(input);
   if (invalid.length > 0) {
+    const issues = invalid.map((summary): PlanIssue => ({ path: modelPath, check: "input", base: modelPath, summary, fixes: [] }));
     return {
       fits: false,
       perGpu: { capacityGiB: 0, usableGiB: 0, weightsGiB: 0, kvCacheGiB: 0, overheadGiB: 0, totalGiB: 0 },
@@ -115,12 +138,21 @@ export function checkFit(input: FitInput): FitResult {
       contextTokens: input.maxContextTokens,
       maxConcurrentSequencesAtContext: 0,
       maxContextAtConcurrency: 0,
-      problems: invalid,
+      problems: issues.map((issue) => issueMessage(issue)),
+      issues,
     };
   }
 
   const { model, gpu, migProfile, tensorParallel } = input;
-  const problems: string[] = [];
+  const issues: PlanIssue[] = [];
+  const tpPath: DocPath = [...modelPath, "tensorParallel"];
+  const setTp = (tp: number): Fix => ({ changes: [{ kind: "set", path: tpPath, value: tp }] });
+  const layoutIssue = (check: string, summary: string, fixes: readonly Fix[], maxFixes?: number): void => {
+    issues.push({ path: tpPath, check: `tensorParallel-${check}`, base: modelPath, summary, fixes, maxFixes });
+  };
+  // The degrees one server allows; a slice or a share takes 1 only, so only 1 is offered there.
+  const feasible = range(1, input.gpusPerServer).filter((tp) => dividesHeads(model, tp));
+  const offered = migProfile !== undefined || input.timeSlices !== undefined ? [1] : feasible;
 
   if (!dividesHeads(model, tensorParallel)) {
     // MLA has no KV heads to split (one shared latent), so only the attention heads count.
@@ -128,28 +160,34 @@ export function checkFit(input: FitInput): FitResult {
       model.attention.kind === "mla"
         ? `attention heads (${model.attentionHeads})`
         : `attention heads (${model.attentionHeads}) and KV heads (${model.kvHeads})`;
-    const allowed = range(1, input.gpusPerServer).filter((tp) => dividesHeads(model, tp));
-    problems.push(
-      `tensorParallel must divide the ${heads} of ${model.id}, got ${tensorParallel}; ` +
-        `allowed ${listNumbers(allowed)}`,
+    // The allowed degree closest to the one asked for is the likeliest to fit and place; one is offered.
+    layoutIssue(
+      "heads",
+      `tensorParallel must divide the ${heads} of ${model.id}, got ${tensorParallel}; allowed ${listNumbers(feasible)}`,
+      byCloseness(offered, tensorParallel).map(setTp),
+      1,
     );
   }
   if (tensorParallel > input.gpusPerServer) {
-    problems.push(
+    layoutIssue(
+      "server",
       `tensorParallel must be at most the ${input.gpusPerServer} GPUs of one server, got ${tensorParallel}; ` +
         "multi-node serving (pipeline parallel across servers) is out of scope",
+      [...offered].reverse().map(setTp),
+      1,
     );
   }
   if (migProfile !== undefined && tensorParallel !== 1) {
-    problems.push(
-      `tensorParallel must be 1 on a MIG slice (${migProfile.name}), got ${tensorParallel}: ` +
-        "a CUDA process sees one MIG instance only; drop migProfile to use whole GPUs",
+    layoutIssue(
+      "mig",
+      `tensorParallel must be 1 on a MIG slice (${migProfile.name}), got ${tensorParallel}: a CUDA process sees one MIG instance only`,
+      [setTp(1), { changes: [wholeGpus(input)] }],
     );
   }
 
   const overheadGiB = input.overheadGiB ?? DEFAULT_OVERHEAD_GIB;
   const base: Scenario = {
-    capacityGiB: migProfile?.memoryGiB ?? gpu.memoryGiB,
+    capacityGiB: migProfile?.memoryGiB ?? gpu.memoryGiB / (input.timeSlices ?? 1),
     tensorParallel,
     contextTokens: input.maxContextTokens,
     sequences: input.maxConcurrentSequences,
@@ -158,18 +196,20 @@ export function checkFit(input: FitInput): FitResult {
   };
   const budget = evaluate(input, overheadGiB, base);
   if (!budget.fits) {
-    problems.push(`${waterfall(input, base, budget)}; ${wayOut(input, overheadGiB, base)}`);
+    const way = wayOut(input, overheadGiB, base);
+    issues.push({ path: modelPath, check: "memory", base: modelPath, summary: waterfall(input, base, budget), ...way });
   }
 
   return {
-    fits: problems.length === 0,
+    fits: issues.length === 0,
     perGpu: budget.perGpu,
     kvBytesPerToken: budget.kv.perToken,
     kvBytesPerSequence: budget.kvPerSequenceBytes,
     contextTokens: input.maxContextTokens,
     maxConcurrentSequencesAtContext: budget.maxSequences,
     maxContextAtConcurrency: budget.maxContextTokens,
-    problems,
+    problems: issues.map((issue) => issueMessage(issue)),
+    issues,
   };
 }
 
@@ -275,6 +315,7 @@ function invalidInputs(input: FitInput): string[] {
   wholeAtLeastOne("maxContextTokens", input.maxContextTokens);
   wholeAtLeastOne("maxConcurrentSequences", input.maxConcurrentSequences);
   wholeAtLeastOne("gpusPerServer", input.gpusPerServer);
+  if (input.timeSlices !== undefined) wholeAtLeastOne("timeSlices", input.timeSlices);
   if (!(input.gpuMemoryUtilization > 0 && input.gpuMemoryUtilization <= 1)) {
     problems.push(`gpuMemoryUtilization must be in (0, 1], got ${input.gpuMemoryUtilization}`);
   }
@@ -290,11 +331,13 @@ function invalidInputs(input: FitInput): string[] {
  * - TP n: `does not fit 2 × h100-sxm (per GPU: 80 GiB × 0.90 = 72.0 GiB): weights … = 39.9 GiB per GPU`,
  *   every figure being one GPU's share
  * - MIG: `does not fit one h100-sxm MIG slice 3g.40gb (40 GiB × 0.90 = 36.0 GiB): …`
+ * - time-slicing: `does not fit one rtx-pro-6000 share (1/4 by time-slicing) (24 GiB × 0.90 = 21.6 GiB): …`
  */
 function waterfall(input: FitInput, s: Scenario, b: Budget): string {
   const tp = s.tensorParallel;
   const mig = input.migProfile;
-  const what = mig === undefined ? input.gpu.id : `${input.gpu.id} MIG ${tp === 1 ? "slice" : "slices"} ${mig.name}`;
+  const gpuName = input.timeSlices === undefined ? input.gpu.id : `${input.gpu.id} share (1/${input.timeSlices} by time-slicing)`;
+  const what = mig === undefined ? gpuName : `${input.gpu.id} MIG ${tp === 1 ? "slice" : "slices"} ${mig.name}`;
   const unit = mig === undefined ? "GPU" : "slice";
   const capacity = `${trimmed(s.capacityGiB)} GiB × ${input.gpuMemoryUtilization.toFixed(2)} = ${gib(b.perGpu.usableGiB)} GiB`;
   const head = tp === 1 ? `does not fit one ${what} (${capacity})` : `does not fit ${tp} × ${what} (per ${unit}: ${capacity})`;
@@ -317,22 +360,23 @@ function waterfall(input: FitInput, s: Scenario, b: Budget): string {
 interface Layout {
   readonly capacityGiB: number;
   readonly tensorParallel: number;
-  /** How to ask for it, e.g. `tensorParallel: 2`; empty for the current layout. */
-  readonly label: string;
+  /** How to ask for it, e.g. `tensorParallel: 2`; none for the current layout. */
+  readonly changes: readonly FixChange[];
 }
 
 /**
- * The way out of a memory failure, `use A, or B, or C`:
+ * The ways out of a memory failure, best first:
  * - a bigger layout that fits as is: the smallest power-of-two `tensorParallel` dividing the heads
- *   and ≤ gpusPerServer; on a MIG slice, a bigger MIG profile, then whole GPUs;
+ *   and ≤ gpusPerServer; on a MIG slice, a bigger MIG profile, then whole GPUs; on a time-sliced
+ *   share, fewer shares per GPU, then whole GPUs;
  * - `maxContextTokens ≤ N` (a multiple of 1024, at least 1024), `maxConcurrentSequences ≤ N`,
  *   `kvCacheDtype: fp8`: each at the current layout, or `… with <layout>` at the smallest bigger
  *   layout where it fits, left out when that layout already fits unchanged;
- * - only when none of those exists: `precision: fp8` then `precision: int4` (smaller than the
- *   current precision), at the smallest layout where it fits;
- * - otherwise: `needs more than one server's memory (nothing fits up to tensorParallel: N); …`.
+ * - only when none of those exists: `precision: fp8` (smaller than the current precision, and one
+ *   vLLM can load the checkpoint at) at the smallest layout where it fits;
+ * - otherwise none, and `needs more than one server's memory (nothing fits up to tensorParallel: N); …`.
  */
-function wayOut(input: FitInput, overheadGiB: number, current: Scenario): string {
+function wayOut(input: FitInput, overheadGiB: number, current: Scenario): { fixes: Fix[]; otherwise?: string } {
   const layouts = candidateLayouts(input, current);
   const at = (layout: Layout, change: Partial<Scenario> = {}): Budget =>
     evaluate(input, overheadGiB, {
@@ -341,85 +385,122 @@ function wayOut(input: FitInput, overheadGiB: number, current: Scenario): string
       tensorParallel: layout.tensorParallel,
       ...change,
     });
+  const modelPath: DocPath = ["models", namesOf(input).model];
+  const set = (key: string, value: unknown, atMost = false): FixChange => ({ kind: "set", path: [...modelPath, key], value, ...(atMost ? { atMost } : {}) });
 
-  const options: string[] = [];
+  const fixes: Fix[] = [];
   const biggerIndex = layouts.findIndex((layout, i) => i > 0 && at(layout).fits);
-  if (biggerIndex > 0) options.push(layouts[biggerIndex].label);
+  if (biggerIndex > 0) fixes.push({ changes: layouts[biggerIndex].changes });
   // A change with a layout only helps when it needs less than the layout that fits unchanged.
   const lastUseful = biggerIndex > 0 ? biggerIndex - 1 : layouts.length - 1;
 
-  const tweaks: ((layout: Layout) => string | undefined)[] = [
+  const tweaks: ((layout: Layout) => FixChange | undefined)[] = [
     (layout) => {
       const b = at(layout);
       const tokens = Math.floor(b.maxContextTokens / CONTEXT_STEP_TOKENS) * CONTEXT_STEP_TOKENS;
       if (tokens < CONTEXT_STEP_TOKENS || tokens >= current.contextTokens) return undefined;
-      return at(layout, { contextTokens: tokens }).fits ? `maxContextTokens ≤ ${tokens}` : undefined;
+      return at(layout, { contextTokens: tokens }).fits ? set("maxContextTokens", tokens, true) : undefined;
     },
     (layout) => {
       const n = at(layout).maxSequences;
-      return n >= 1 && n < current.sequences ? `maxConcurrentSequences ≤ ${n}` : undefined;
+      return n >= 1 && n < current.sequences ? set("maxConcurrentSequences", n, true) : undefined;
     },
     (layout) =>
-      current.kvCacheDtype !== "fp8" && at(layout, { kvCacheDtype: "fp8" }).fits ? "kvCacheDtype: fp8" : undefined,
+      current.kvCacheDtype !== "fp8" && at(layout, { kvCacheDtype: "fp8" }).fits ? set("kvCacheDtype", "fp8") : undefined,
   ];
   for (const tweak of tweaks) {
     const found = firstLayout(layouts.slice(0, lastUseful + 1), tweak);
-    if (found !== undefined) options.push(found);
+    if (found !== undefined) fixes.push(found);
   }
 
-  if (options.length === 0) {
+  if (fixes.length === 0) {
     for (const precision of ["fp8", "int4"] as const) {
       if (bytesPerWeight(precision) >= bytesPerWeight(current.precision)) continue;
-      const found = firstLayout(layouts, (layout) => (at(layout, { precision }).fits ? `precision: ${precision}` : undefined));
+      // vLLM quantizes bf16 to fp8 while loading, nothing else: int4 needs an int4 checkpoint.
+      if (precisionProblem(input.model.nativePrecision, precision) !== undefined) continue;
+      const found = firstLayout(layouts, (layout) => (at(layout, { precision }).fits ? set("precision", precision) : undefined));
       if (found !== undefined) {
-        options.push(found);
+        fixes.push(found);
         break;
       }
     }
   }
 
-  if (options.length === 0) {
+  if (fixes.length === 0) {
     const largest = layouts[layouts.length - 1];
-    return (
-      `needs more than one server's memory (nothing fits up to tensorParallel: ${largest.tensorParallel}); ` +
-      "multi-node serving is out of scope"
-    );
+    return {
+      fixes,
+      otherwise:
+        `needs more than one server's memory (nothing fits up to tensorParallel: ${largest.tensorParallel}); ` +
+        "multi-node serving is out of scope",
+    };
   }
-  return `use ${options.join(", or ")}`;
+  return { fixes };
 }
 
-/** The first layout where `tweak` gives a suggestion, phrased `X` or `X with <layout>`. */
-function firstLayout(layouts: readonly Layout[], tweak: (layout: Layout) => string | undefined): string | undefined {
+/** The first layout where `tweak` gives a change: that change, with the layout's own. */
+function firstLayout(layouts: readonly Layout[], tweak: (layout: Layout) => FixChange | undefined): Fix | undefined {
   for (const layout of layouts) {
-    const suggestion = tweak(layout);
-    if (suggestion !== undefined) return layout.label === "" ? suggestion : `${suggestion} with ${layout.label}`;
+    const change = tweak(layout);
+    if (change !== undefined) return { changes: [change, ...layout.changes] };
   }
   return undefined;
 }
 
+/** Whole GPUs on the model's pool: `nodePools.<pool>.gpuSharing: { mode: none }`. */
+function wholeGpus(input: FitInput): FixChange {
+  return { kind: "set", path: ["nodePools", namesOf(input).pool, "gpuSharing"], value: { mode: "none" } };
+}
+
+function namesOf(input: FitInput): { readonly model: string; readonly pool: string } {
+  return input.names ?? { model: "model", pool: "pool" };
+}
+
 function candidateLayouts(input: FitInput, current: Scenario): Layout[] {
-  const layouts: Layout[] = [{ capacityGiB: current.capacityGiB, tensorParallel: current.tensorParallel, label: "" }];
+  const layouts: Layout[] = [{ capacityGiB: current.capacityGiB, tensorParallel: current.tensorParallel, changes: [] }];
+  const sharingPath: DocPath = ["nodePools", namesOf(input).pool, "gpuSharing"];
+  const withTp = (tp: number): FixChange[] =>
+    tp === current.tensorParallel ? [] : [{ kind: "set", path: ["models", namesOf(input).model, "tensorParallel"], value: tp }];
   const mig = input.migProfile;
-  const minTp = mig === undefined ? current.tensorParallel + 1 : 1;
+  const shares = input.timeSlices;
   if (mig !== undefined) {
     const bigger = input.gpu.migProfiles
       .filter((p) => p.memoryGiB > mig.memoryGiB)
       .sort((a, b) => a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name));
     for (const profile of bigger) {
-      layouts.push({ capacityGiB: profile.memoryGiB, tensorParallel: 1, label: `migProfile: ${profile.name}` });
+      layouts.push({
+        capacityGiB: profile.memoryGiB,
+        tensorParallel: 1,
+        changes: [{ kind: "set", path: [...sharingPath, "profile"], value: profile.name }, ...withTp(1)],
+      });
     }
   }
+  if (shares !== undefined) {
+    // Fewer, bigger shares; 2 is the fewest time-slicing allows (1 is whole GPUs).
+    for (let n = shares - 1; n >= 2; n--) {
+      layouts.push({
+        capacityGiB: input.gpu.memoryGiB / n,
+        tensorParallel: 1,
+        changes: [{ kind: "set", path: [...sharingPath, "replicasPerGpu"], value: n }, ...withTp(1)],
+      });
+    }
+  }
+  const shared = mig !== undefined || shares !== undefined;
+  const minTp = shared ? 1 : current.tensorParallel + 1;
   for (let tp = 1; tp <= input.gpusPerServer; tp *= 2) {
     if (tp < minTp || !dividesHeads(input.model, tp)) continue;
-    const label =
-      mig === undefined
-        ? `tensorParallel: ${tp}`
-        : tp === 1
-          ? "a whole GPU (no migProfile)"
-          : `whole GPUs (no migProfile) and tensorParallel: ${tp}`;
-    layouts.push({ capacityGiB: input.gpu.memoryGiB, tensorParallel: tp, label });
+    layouts.push({
+      capacityGiB: input.gpu.memoryGiB,
+      tensorParallel: tp,
+      changes: shared ? [wholeGpus(input), ...withTp(tp)] : withTp(tp),
+    });
   }
   return layouts;
+}
+
+/** `values` ordered by distance to `target`, the larger first on a tie (more GPUs hold more memory). */
+function byCloseness(values: readonly number[], target: number): number[] {
+  return [...values].sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || b - a);
 }
 
 /** GiB with one decimal. */

@@ -1,14 +1,17 @@
 /**
  * The plan of an environment: for every served model, what one replica gets (whole GPUs, a MIG
  * slice or a time-sliced share), whether the model fits it (planning/fit.ts), and whether the
- * pool can hold all replicas plus one more for a zero-downtime rolling update. Pure: the
- * constructs receive this plan and never compute sizing themselves.
+ * pool can hold all replicas, plus one more of the largest model that updates by surge (`rollout:
+ * surge`) so an update starts a new replica before stopping an old one. Every problem comes with
+ * ways out that were checked by planning the file again with each of them. Pure: the constructs
+ * receive this plan and never compute sizing themselves.
  */
 import type { DocPath, Problem } from "../config/errors";
-import type { ResolvedEnvironment, ResolvedNodePool } from "../config/resolve";
+import { ResolvedEnvironment, ResolvedNodePool, resolveEnvironment } from "../config/resolve";
 import type { ResolvedModel } from "../config/resolve-models";
-import type { GpuSpec } from "../catalog/types";
-import { FitResult, checkFit } from "./fit";
+import { EnvironmentSchema } from "../config/schema";
+import { FitInput, FitResult, checkFit } from "./fit";
+import { Fix, FixChange, PlanIssue, acceptsFix, applyFix, fixId, fixText, isSameProblem, issueMessage, newProblems, overlaps } from "./fixes";
 import { GIB, weightsBytes } from "./memory";
 
 /** What one replica of a model is given by the device plugin. */
@@ -48,8 +51,20 @@ export interface PoolPlan {
   readonly unitsOffered: number;
   /** Units the replicas take at their maximum count. */
   readonly unitsUsed: number;
-  /** Units kept free so one replica can start before an old one stops. */
+  /**
+   * Units kept free so a new replica can start before an old one stops: one replica of the largest
+   * model with `rollout: surge` on the pool; 0 when every model there recreates.
+   */
   readonly surgeUnits: number;
+}
+
+/** A problem of planning, with the ways out its message names. */
+export interface PlanProblem extends Problem {
+  /**
+   * The ways out, as changes to the file. Each one was applied to a copy of the file, which was
+   * planned again: it removes this problem and adds none (see `acceptsFix` in planning/fixes.ts).
+   */
+  readonly fixes: readonly Fix[];
 }
 
 /** A checkpoint the model store keeps: one per repository and revision. */
@@ -123,11 +138,24 @@ export function allocationFor(model: ResolvedModel, migStrategy: "single" | "mix
   }
 }
 
-/** The GPU as the fit check should see it: a time-sliced share is a GPU with a fraction of the memory. */
-function fitGpu(pool: ResolvedNodePool): GpuSpec {
-  if (pool.sharing.mode !== "time-slicing") return pool.gpu;
-  const n = pool.sharing.replicasPerGpu;
-  return { ...pool.gpu, id: `${pool.gpu.id} share (1/${n} by time-slicing)`, memoryGiB: pool.gpu.memoryGiB / n };
+/** What the fit check is given for one replica of `m`. */
+function fitInput(m: ResolvedModel): FitInput {
+  const d = m.deployment;
+  return {
+    model: m.spec,
+    gpu: m.pool.gpu,
+    migProfile: m.pool.migProfile,
+    timeSlices: m.pool.sharing.mode === "time-slicing" ? m.pool.sharing.replicasPerGpu : undefined,
+    names: { model: m.servedName, pool: m.pool.name },
+    precision: m.precision,
+    tensorParallel: m.tensorParallel,
+    maxContextTokens: m.maxContextTokens,
+    maxConcurrentSequences: m.maxConcurrentSequences,
+    kvCacheDtype: d.kvCacheDtype,
+    gpuMemoryUtilization: d.gpuMemoryUtilization,
+    gpusPerServer: m.pool.server.gpusPerServer,
+    overheadGiB: d.overheadGiB,
+  };
 }
 
 /** First-fit-decreasing: can replicas of these sizes be placed on nodes of this capacity? */
@@ -141,10 +169,47 @@ export function packs(sizes: readonly number[], nodes: number, capacity: number)
   return true;
 }
 
-/** Plans an environment; every problem carries the file and the path of the model it concerns. */
-export function planEnvironment(env: ResolvedEnvironment): { plan: Plan; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const file = env.file;
+/**
+ * Plans an environment. Every problem carries the file, the path it concerns and the ways out
+ * that work: each candidate of the checks was applied to a copy of the file, which was parsed,
+ * resolved and planned again (`workingFixes`).
+ */
+export function planEnvironment(env: ResolvedEnvironment, options: PlanOptions = {}): { plan: Plan; problems: PlanProblem[] } {
+  const { plan, issues } = planOnce(env);
+  const later = options.laterChecks ?? (() => []);
+  // Fixes are judged against every check, so the later ones count in "before" as in "after".
+  const before = [...issues, ...later(env, plan, issues.length).map(laterIssue)];
+  const replan = replanner(env, later);
+  const problems = issues.map((issue): PlanProblem => {
+    const fixes = workingFixes(issue, before, replan);
+    return { file: env.file, path: issue.path, message: issueMessage(issue, fixes), fixes };
+  });
+  return { plan, problems };
+}
+
+/**
+ * Checks that run on a plan after planning (scheduling, capacity against demand): a proposed fix
+ * must not break them either. `planProblems` is the number of fit and placement problems (capacity
+ * is only checked on a plan without them).
+ */
+export type LaterChecks = (env: ResolvedEnvironment, plan: Plan, planProblems: number) => readonly Problem[];
+
+export interface PlanOptions {
+  /**
+   * Checks a proposed fix must also pass once applied.
+   * @default - none: fixes are judged by parsing, resolution, fit and placement only
+   */
+  readonly laterChecks?: LaterChecks;
+}
+
+/** A later check's problem, keyed like plan issues (by path and rule) for the before/after comparison. */
+function laterIssue(p: Problem): PlanIssue {
+  return { path: p.path, check: `later:${p.message.split(":")[0]}`, base: [], summary: p.message, fixes: [] };
+}
+
+/** The plan and its problems, with every candidate way out unchecked. */
+function planOnce(env: ResolvedEnvironment): { plan: Plan; issues: PlanIssue[] } {
+  const issues: PlanIssue[] = [];
   const migStrategy = env.config.gpuOperator.migStrategy;
 
   const models: ModelPlan[] = env.models.map((m) => {
@@ -153,29 +218,19 @@ export function planEnvironment(env: ResolvedEnvironment): { plan: Plan; problem
     const d = m.deployment;
     const shares = m.pool.sharing.mode === "time-slicing" ? m.pool.sharing.replicasPerGpu : 1;
     if (m.pool.sharing.mode === "time-slicing" && m.tensorParallel > 1) {
-      problems.push({
-        file,
+      issues.push({
         path: [...path, "tensorParallel"],
-        message: `must be 1 on the time-sliced pool "${m.pool.name}", got ${m.tensorParallel}: time-sliced shares of one GPU would hold the shards; use a pool without sharing`,
+        check: "tensorParallel-time-slicing",
+        base: path,
+        summary: `must be 1 on the time-sliced pool "${m.pool.name}", got ${m.tensorParallel}: time-sliced shares of one GPU would hold the shards`,
+        fixes: [
+          { changes: [{ kind: "set", path: [...path, "tensorParallel"], value: 1 }] },
+          { changes: [{ kind: "set", path: ["nodePools", m.pool.name, "gpuSharing"], value: { mode: "none" } }] },
+        ],
       });
     }
-    const fit = checkFit({
-      model: m.spec,
-      gpu: fitGpu(m.pool),
-      migProfile: m.pool.migProfile,
-      precision: m.precision,
-      tensorParallel: m.tensorParallel,
-      maxContextTokens: m.maxContextTokens,
-      maxConcurrentSequences: m.maxConcurrentSequences,
-      kvCacheDtype: d.kvCacheDtype,
-      gpuMemoryUtilization: d.gpuMemoryUtilization,
-      gpusPerServer: m.pool.server.gpusPerServer,
-      overheadGiB: d.overheadGiB,
-    });
-    for (const message of fit.problems) {
-      const field = message.startsWith("tensorParallel") ? "tensorParallel" : undefined;
-      problems.push({ file, path: field ? [...path, field] : path, message });
-    }
+    const fit = checkFit(fitInput(m));
+    issues.push(...fit.issues);
     return {
       model: m,
       allocation,
@@ -189,33 +244,204 @@ export function planEnvironment(env: ResolvedEnvironment): { plan: Plan; problem
   const pools: PoolPlan[] = env.pools.map((pool) => {
     const { unitName, unitsPerNode } = poolUnits(pool);
     const onPool = models.filter((m) => m.model.pool.name === pool.name);
-    const sizes = onPool.flatMap((m) => new Array<number>(m.model.replicas.max).fill(m.allocation.count));
-    const surgeUnits = onPool.length > 0 ? Math.max(...onPool.map((m) => m.allocation.count)) : 0;
-    const unitsUsed = sizes.reduce((a, b) => a + b, 0);
+    const demand = onPool.map(toDemand);
     const plan: PoolPlan = {
       pool,
       unitName,
       unitsPerNode,
       unitsOffered: unitsPerNode * pool.nodes.length,
-      unitsUsed,
-      surgeUnits,
+      unitsUsed: demand.reduce((sum, x) => sum + x.replicas * x.count, 0),
+      surgeUnits: surgeUnits(demand),
     };
-    if (onPool.length > 0 && !packs(surgeUnits > 0 ? [...sizes, surgeUnits] : sizes, pool.nodes.length, unitsPerNode)) {
-      const last = onPool[onPool.length - 1];
-      const demand = onPool
-        .map((m) => `${m.model.servedName} ${m.model.replicas.max} × ${m.allocation.count}`)
-        .join(" + ");
-      problems.push({
-        file,
-        path: ["models", last.model.servedName, "replicas"],
-        message:
-          `pool "${pool.name}" cannot place its replicas: ${demand} ${unitName}s + ${surgeUnits} for a rolling update = ` +
-          `${unitsUsed + surgeUnits} needed; ${pool.nodes.length} node${pool.nodes.length === 1 ? "" : "s"} × ${unitsPerNode} ${unitName}s = ` +
-          `${plan.unitsOffered} offered (a replica's ${unitName}s must be on one node); lower replicas or tensorParallel, or add nodes to the pool`,
-      });
-    }
+    if (onPool.length > 0 && !places(demand, pool.nodes.length, unitsPerNode)) issues.push(placementIssue(plan, onPool));
     return plan;
   });
 
-  return { plan: { environment: env.config.name, models, pools, checkpoints: storedCheckpoints(models) }, problems };
+  return { plan: { environment: env.config.name, models, pools, checkpoints: storedCheckpoints(models) }, issues };
+}
+
+/** What one model asks of its pool: replicas at their maximum, units per replica, and whether it surges. */
+interface PoolDemand {
+  readonly replicas: number;
+  readonly count: number;
+  readonly surge: boolean;
+}
+
+function toDemand(m: ModelPlan): PoolDemand {
+  return { replicas: m.model.replicas.max, count: m.allocation.count, surge: m.model.deployment.rollout === "surge" };
+}
+
+/** Units kept free for updates: one replica of the largest surging model (recreating models need none). */
+function surgeUnits(demand: readonly PoolDemand[]): number {
+  return Math.max(0, ...demand.filter((x) => x.surge).map((x) => x.count));
+}
+
+/** Whether every replica, and the surge replica, fit on `nodes` nodes (a replica's units on one node). */
+function places(demand: readonly PoolDemand[], nodes: number, unitsPerNode: number): boolean {
+  const sizes = demand.flatMap((x) => new Array<number>(x.replicas).fill(x.count));
+  const surge = surgeUnits(demand);
+  return packs(surge > 0 ? [...sizes, surge] : sizes, nodes, unitsPerNode);
+}
+
+/**
+ * A pool that cannot place its replicas, reported at the `replicas` of its last model, with
+ * candidate ways out (each one alone must place, by the same packing):
+ * - per model, the largest `replicas` (or `replicas.max`) that places;
+ * - `rollout: recreate` for the largest surging models, else for all of them, when the surge
+ *   replica is what does not fit;
+ * - per model on whole GPUs, the largest smaller `tensorParallel` that still fits memory and places;
+ * - the fewest nodes to add to the pool, when every replica fits one node.
+ */
+function placementIssue(plan: PoolPlan, onPool: readonly ModelPlan[]): PlanIssue {
+  const { pool, unitName, unitsPerNode } = plan;
+  const nodes = pool.nodes.length;
+  const demand = onPool.map(toDemand);
+  const surge = surgeUnits(demand);
+  const surging = onPool.filter((m) => m.model.deployment.rollout === "surge").map((m) => m.model.servedName);
+  const modelKey = (m: ModelPlan, ...key: string[]): DocPath => ["models", m.model.servedName, ...key];
+  const changed = (i: number, change: Partial<PoolDemand>): PoolDemand[] => demand.map((x, j) => (j === i ? { ...x, ...change } : x));
+  const fixes: Fix[] = [];
+
+  onPool.forEach((m, i) => {
+    for (let r = demand[i].replicas - 1; r >= 1; r--) {
+      if (!places(changed(i, { replicas: r }), nodes, unitsPerNode)) continue;
+      const replicas = m.model.deployment.replicas;
+      const autoscaled = typeof replicas !== "number" && r >= replicas.min;
+      fixes.push({ changes: [{ kind: "set", path: autoscaled ? modelKey(m, "replicas", "max") : modelKey(m, "replicas"), value: r }] });
+      return;
+    }
+  });
+
+  if (surge > 0) {
+    const recreate = (names: readonly string[]): Fix => ({
+      changes: names.map((name): FixChange => ({ kind: "set", path: ["models", name, "rollout"], value: "recreate" })),
+    });
+    const largest = onPool.filter((_, i) => demand[i].surge && demand[i].count === surge).map((m) => m.model.servedName);
+    const without = (names: readonly string[]): PoolDemand[] =>
+      demand.map((x, i) => (names.includes(onPool[i].model.servedName) ? { ...x, surge: false } : x));
+    if (places(without(largest), nodes, unitsPerNode)) fixes.push(recreate(largest));
+    else if (largest.length < surging.length && places(without(surging), nodes, unitsPerNode)) fixes.push(recreate(surging));
+  }
+
+  onPool.forEach((m, i) => {
+    if (m.allocation.kind !== "gpu") return;
+    for (let tp = m.model.tensorParallel - 1; tp >= 1; tp--) {
+      if (!places(changed(i, { count: tp }), nodes, unitsPerNode)) continue;
+      if (!checkFit({ ...fitInput(m.model), tensorParallel: tp }).fits) continue;
+      fixes.push({ changes: [{ kind: "set", path: modelKey(m, "tensorParallel"), value: tp }] });
+      return;
+    }
+  });
+
+  const largestAsk = Math.max(surge, ...demand.map((x) => x.count));
+  if (largestAsk <= unitsPerNode) {
+    // Each replica on a node of its own always places, so this ends.
+    let added = 1;
+    while (!places(demand, nodes + added, unitsPerNode)) added++;
+    fixes.push({ changes: [{ kind: "addNodes", path: ["nodePools", pool.name, "nodes"], count: added }] });
+  }
+
+  const asked = onPool.map((m) => `${m.model.servedName} ${m.model.replicas.max} × ${m.allocation.count}`).join(" + ");
+  const held =
+    surge === 0
+      ? ""
+      : ` + ${surge} kept free for the rolling ${surging.length === 1 ? "update" : "updates"} of ${surging.join(", ")} ` +
+        `(rollout: surge; with rollout: recreate${surging.length === 1 ? "" : " on all of them"} the pool keeps none)`;
+  const last = onPool[onPool.length - 1];
+  return {
+    path: modelKey(last, "replicas"),
+    check: "placement",
+    base: [],
+    summary:
+      `pool "${pool.name}" cannot place its replicas: ${asked} ${unitName}s${held} = ${plan.unitsUsed + surge} needed; ` +
+      `${nodes} node${nodes === 1 ? "" : "s"} × ${unitsPerNode} ${unitName}s = ${plan.unitsOffered} offered ` +
+      `(a replica's ${unitName}s must be on one node)`,
+    fixes,
+  };
+}
+
+/** Re-plans `env` with a fix applied: the file's problems as issues (parse and resolution problems included). */
+type Replan = (fix: Fix) => readonly PlanIssue[];
+
+/**
+ * A memoized re-planner for `env`: applies a fix to a copy of the parsed file, then parses
+ * (zod), resolves and plans it again, with `planOnce`, which never checks fixes, so checking
+ * cannot recurse and costs one plan per candidate (well under a millisecond each). `env.config`
+ * is the file as resolved (zod defaults applied, flags decided), which parses and resolves back
+ * to the same environment, so changing it is changing the file; test/planning/fixes.test.ts
+ * applies every fix to the YAML itself to keep that true.
+ */
+function replanner(env: ResolvedEnvironment, later: LaterChecks): Replan {
+  const cache = new Map<string, readonly PlanIssue[]>();
+  const taken = new Set(Object.values(env.config.nodePools).flatMap((p) => p.nodes));
+  // Stand-ins for nodes the user would add; any unused name does.
+  const newNodeName = (pool: string, i: number): string => {
+    let free = -1;
+    for (let k = 1; ; k++) {
+      const name = `${pool}-new-${k}`;
+      if (!taken.has(name) && ++free === i) return name;
+    }
+  };
+  const asIssue = (path: readonly PropertyKey[], check: string, summary: string): PlanIssue => {
+    const docPath = path.filter((p): p is string | number => typeof p !== "symbol");
+    return { path: docPath, check, base: [], summary, fixes: [] };
+  };
+  return (fix) => {
+    const id = fixId(fix);
+    const cached = cache.get(id);
+    if (cached !== undefined) return cached;
+    let issues: readonly PlanIssue[];
+    const parsed = EnvironmentSchema.safeParse(applyFix(env.config, fix, newNodeName));
+    if (!parsed.success) {
+      issues = parsed.error.issues.map((i) => asIssue(i.path, "schema", i.message));
+    } else {
+      const { resolved, problems } = resolveEnvironment(env.file, env.config.name, parsed.data);
+      if (resolved === undefined) {
+        issues = problems.map((p) => asIssue(p.path, "resolve", p.message));
+      } else {
+        const again = planOnce(resolved);
+        issues = [...again.issues, ...later(resolved, again.plan, again.issues.length).map(laterIssue)];
+      }
+    }
+    cache.set(id, issues);
+    return issues;
+  };
+}
+
+/**
+ * The candidates of `issue` that work (`acceptsFix`), at most `issue.maxFixes`. A candidate that
+ * removes the problem but causes another (`tensorParallel: 8` on a full pool: a placement
+ * failure; `tensorParallel: 4` on a smaller server: a memory failure) is tried once more with each
+ * candidate of the first problem it causes, and offered as one change when that works
+ * (`tensorParallel: 8 with rollout: recreate`): to the user the change and what it needs go
+ * together. Combinations are not combined further, so the search stays one level deep.
+ */
+function workingFixes(issue: PlanIssue, before: readonly PlanIssue[], replan: Replan): Fix[] {
+  const kept: Fix[] = [];
+  const texts = new Set<string>();
+  const keep = (fix: Fix): void => {
+    const text = fixText(fix, issue.base);
+    if (texts.has(text)) return;
+    texts.add(text);
+    kept.push(fix);
+  };
+  for (const fix of issue.fixes) {
+    if (kept.length >= (issue.maxFixes ?? Infinity)) break;
+    const after = replan(fix);
+    if (acceptsFix(before, issue, after)) {
+      keep(fix);
+      continue;
+    }
+    if (after.some((p) => isSameProblem(p, issue))) continue;
+    const [caused] = newProblems(before, after);
+    for (const also of caused?.fixes ?? []) {
+      if (overlaps(fix, also)) continue;
+      const combined: Fix = { changes: [...fix.changes, ...also.changes] };
+      if (acceptsFix(before, issue, replan(combined))) {
+        keep(combined);
+        break;
+      }
+    }
+  }
+  return kept;
 }

@@ -13,7 +13,8 @@ import type { CostSummary } from "../planning/tco";
 import { LocalChart } from "../constructs/local-chart";
 import { ModelServer } from "../constructs/model-server";
 import { ModelStore } from "../constructs/model-store";
-import { configureBackend } from "../constructs/backend";
+import { runtimeFileSets } from "../constructs/model-store-plan";
+import { REQUIRED_TERRAFORM_VERSION, configureBackend } from "../constructs/backend";
 import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
 import { GpuOperator } from "../constructs/gpu-operator";
@@ -45,6 +46,8 @@ export class AiFactoryStack extends TerraformStack {
     const { config } = env;
 
     configureBackend(this, config.name, config.backend);
+    // cdktf has no API for it; the override lands in the `terraform` block of cdk.tf.json.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
     // Read at deploy time, so the synthesized plan names no file of the machine that made it.
     const kubeconfigPath = new TerraformVariable(this, "kubeconfig_path", {
@@ -77,12 +80,15 @@ export class AiFactoryStack extends TerraformStack {
     };
 
     this.pools = env.pools.map((pool) => new GpuNodePool(this, `pool-${pool.name}`, { pool }));
+    // Labels and taints are on the nodes before anything is scheduled: the operator reads the MIG
+    // and device-plugin config labels, and a taint applied after a pod is placed would evict it.
+    const allPoolResources = this.pools.flatMap((p) => p.resources);
 
     if (config.gpuOperator.enabled) {
       this.gpuOperator = new GpuOperator(this, "gpu-operator", {
         env,
         namespace: this.namespaces.gpuOperator.name,
-        dependsOn: [this.namespaces.gpuOperator.resource],
+        dependsOn: [this.namespaces.gpuOperator.resource, ...allPoolResources],
       });
     }
 
@@ -93,26 +99,40 @@ export class AiFactoryStack extends TerraformStack {
         namespace: models.name,
         config: store,
         models: plan.checkpoints,
+        runtimeFiles: runtimeFileSets(plan.models.map((m) => m.model.spec)),
         mirror: config.mirror,
-        dependsOn: [models.resource],
+        // Prefetch pods may land on any node the taints allow, so the taints are final first.
+        dependsOn: [models.resource, ...allPoolResources],
       });
       const chart = new LocalChart(this, "model-server-chart", { chart: "model-server" });
-      const dependsOn = [models.resource, ...this.modelStore.ready];
-      this.modelServers = plan.models.map(
-        (m) =>
-          new ModelServer(this, `model-${m.model.servedName}`, {
-            plan: m,
-            namespace: models.name,
-            chartPath: chart.path,
-            context: {
-              claimName: this.modelStore!.claimName,
-              modelPath: `${ModelStore.MOUNT_PATH}/${ModelStore.modelDir(m.model.spec.huggingFace.repo, m.model.spec.huggingFace.revision)}`,
-              mirror: config.mirror,
-            },
-            // GPU nodes must be labelled and the operator running before pods can be placed.
-            dependsOn: [...dependsOn, ...(this.gpuOperator ? [this.gpuOperator.release] : [])],
-          }),
-      );
+      const modelStore = this.modelStore;
+      this.modelServers = plan.models.map((m) => {
+        const hf = m.model.spec.huggingFace;
+        const pool = this.pools.find((p) => p.name === m.model.pool.name);
+        if (!pool) throw new Error(`model ${m.model.servedName}: pool ${m.model.pool.name} is not in the stack`);
+        // Each model waits for its own weights and its own pool's labels and taints, and for the
+        // operator (which advertises the GPUs it requests); never for other models' downloads.
+        const dependsOn = [
+          models.resource,
+          ...modelStore.readyFor(hf.repo, hf.revision),
+          ...(m.model.spec.runtimeFiles ?? []).flatMap((set) => modelStore.readyForFiles(set.id)),
+          ...pool.resources,
+          ...(this.gpuOperator ? [this.gpuOperator.release] : []),
+        ];
+        return new ModelServer(this, `model-${m.model.servedName}`, {
+          plan: m,
+          namespace: models.name,
+          chartPath: chart.path,
+          context: {
+            claimName: modelStore.claimName,
+            modelPath: `${ModelStore.MOUNT_PATH}/${ModelStore.modelDir(hf.repo, hf.revision)}`,
+            mirror: config.mirror,
+            serviceMonitorLabels: config.monitoring?.serviceMonitorLabels,
+            imagePullMBps: env.imagePullMBps,
+          },
+          dependsOn,
+        });
+      });
     } else {
       this.modelServers = [];
     }

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 
+import { VLLM } from "../../catalog/upstream";
 import { show } from "../errors";
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ const labelMap = (what: string) =>
  * The pinned vLLM image tag (also the chart's appVersion). 0.16 is the first release with
  * `--disable-access-log-for-endpoints`; `--shutdown-timeout` (0.18) is not used.
  */
-export const MODEL_SERVER_IMAGE_TAG = "v0.16.0";
+export const MODEL_SERVER_IMAGE_TAG = VLLM.image.tag;
 
 /** Port vLLM listens on inside the container (`--port`); the Service maps `service.port` to it. */
 export const MODEL_SERVER_CONTAINER_PORT = 8000;
@@ -329,6 +330,12 @@ const autoscaling = z
           .positive()
           .default(5)
           .describe("Waiting requests per replica that trigger a scale-up (production-stack default 5)."),
+        ignoreNullValues: z
+          .boolean()
+          .default(false)
+          .describe(
+            "KEDA's `ignoreNullValues` (KEDA >= 2.8): false makes an empty query result an error of the scaler (visible in the ScaledObject's status) instead of a silent 0 that never scales; KEDA's own default is true.",
+          ),
         pollingIntervalSeconds: positiveInt().default(15).describe("Seconds between KEDA queries."),
         cooldownPeriodSeconds: nonNegativeInt()
           .default(360)
@@ -375,6 +382,12 @@ const modelServerValuesObject = z.strictObject({
   model: model,
   engine: engine,
   replicas: nonNegativeInt().default(1).describe("Replicas when autoscaling is off (from capacity planning)."),
+  strategy: z
+    .enum(["RollingUpdate", "Recreate"])
+    .default("RollingUpdate")
+    .describe(
+      "How an update replaces the replicas: `RollingUpdate` a few at a time (see `rollingUpdate`), or `Recreate`: every replica stops before the new ones start (a short outage, but no GPU beyond the replicas' own; for pools that keep none free, such as one workstation).",
+    ),
   rollingUpdate: z
     .strictObject({
       maxSurge: nonNegativeInt()
@@ -385,7 +398,7 @@ const modelServerValuesObject = z.strictObject({
         .describe("Replicas that may be down during an update; 0 (with maxSurge 1) for updates without lost capacity."),
     })
     .prefault({})
-    .describe("Rolling update of the Deployment; the default never needs a spare GPU."),
+    .describe("Rolling update of the Deployment (strategy `RollingUpdate`); the default never needs a spare GPU."),
   progressDeadlineSeconds: positiveInt()
     .default(1800)
     .describe("Seconds a rollout may take before it is reported failed; covers the whole startup window."),
@@ -503,7 +516,11 @@ const modelServerValuesObject = z.strictObject({
   podDisruptionBudget: z
     .strictObject({
       enabled: z.boolean().default(true).describe("Create a PodDisruptionBudget."),
-      maxUnavailable: positiveInt().default(1).describe("Replicas a voluntary disruption (node drain) may take down at once."),
+      maxUnavailable: positiveInt()
+        .default(1)
+        .describe(
+          "Replicas a voluntary disruption (node drain) may take down at once; at least 1, so the budget never blocks a drain for good (not even of a single replica under strategy `Recreate`). Replicas that are not Ready can always be evicted (`unhealthyPodEvictionPolicy: AlwaysAllow`).",
+        ),
     })
     .prefault({})
     .describe("PodDisruptionBudget."),
@@ -611,8 +628,16 @@ export const modelServerValuesSchema = modelServerValuesObject.superRefine((v, c
   if (ctx.issues.length > 0) return;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 
-  if (v.rollingUpdate.maxSurge === 0 && v.rollingUpdate.maxUnavailable === 0) {
+  if (v.strategy === "RollingUpdate" && v.rollingUpdate.maxSurge === 0 && v.rollingUpdate.maxUnavailable === 0) {
     issue(["rollingUpdate"], "maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress); set rollingUpdate.maxUnavailable=1");
+  }
+  // A surge says the pool keeps a replica's GPUs free for updates; Recreate never uses them, so
+  // the two describe different rollouts (the plan sets one or the other, never both).
+  if (v.strategy === "Recreate" && v.rollingUpdate.maxSurge > 0) {
+    issue(
+      ["rollingUpdate", "maxSurge"],
+      `strategy Recreate starts no replica beyond replicas, got ${v.rollingUpdate.maxSurge}; set rollingUpdate.maxSurge=0 or strategy=RollingUpdate`,
+    );
   }
   const serviceName = modelServerServiceName(v);
   if (serviceName === FORBIDDEN_SERVICE_NAME) {

@@ -96,6 +96,13 @@ const MIG_SLICE: ModelServerValuesInput = {
   drain: { preStopSeconds: 0, terminationGracePeriodSeconds: 60 },
 };
 
+/** A 70B model over the four GPUs of one workstation: no GPU is free for a surge, so it recreates. */
+const WORKSTATION_RECREATE: ModelServerValuesInput = merge(LLAMA_70B_TP4, {
+  autoscaling: { enabled: false },
+  replicas: 1,
+  strategy: "Recreate",
+});
+
 /** The 8B model autoscaled by an HPA on a prometheus-adapter metric. */
 const HPA: ModelServerValuesInput = merge(LLAMA_8B, {
   autoscaling: { enabled: true, kind: "hpa", minReplicas: 2, maxReplicas: 6, hpa: { targetAverageValue: 3 } },
@@ -106,6 +113,7 @@ const VALUE_SETS: Array<[string, ModelServerValuesInput]> = [
   ["70B TP=4 with KEDA and ServiceMonitor", LLAMA_70B_TP4],
   ["MIG slice", MIG_SLICE],
   ["HPA", HPA],
+  ["70B TP=4 recreated on one workstation", WORKSTATION_RECREATE],
 ];
 
 /** Renders a value set the way a construct would: zod-complete values, then Helm. */
@@ -282,10 +290,11 @@ describe("model-server chart: Service and PodDisruptionBudget", () => {
     expect(service.metadata!.name).toBe("vllm-server");
   });
 
-  test("the PodDisruptionBudget lets a drain take one replica at a time", () => {
+  test("the PodDisruptionBudget lets a drain take one replica at a time, and always the replicas that are not Ready", () => {
     const pdb = findObject<IPodDisruptionBudget>(objects, "PodDisruptionBudget");
     expect(pdb.spec).toEqual({
       maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: "AlwaysAllow",
       selector: { matchLabels: findObject<IDeployment>(objects, "Deployment").spec!.selector.matchLabels },
     });
   });
@@ -349,6 +358,8 @@ describe("model-server chart: 70B over four GPUs with KEDA and a ServiceMonitor"
             serverAddress: "http://prometheus-operated.monitoring.svc:9090",
             query: 'sum(vllm:num_requests_waiting{model_name="meta-llama/Llama-3.3-70B-Instruct"})',
             threshold: "5",
+            // An unscraped server is a scaler error, not a queue of 0 that never scales (KEDA docs, prometheus scaler).
+            ignoreNullValues: "false",
           },
         },
       ],
@@ -375,6 +386,27 @@ describe("model-server chart: 70B over four GPUs with KEDA and a ServiceMonitor"
       endpoints: [{ port: "http", path: "/metrics", interval: "15s" }],
     });
     expect(service.metadata!.labels).toMatchObject(service.spec!.selector!);
+  });
+});
+
+describe("model-server chart: Recreate on one workstation", () => {
+  const objects = render(WORKSTATION_RECREATE);
+
+  test("stops the old replica before starting the new one, with no rollingUpdate block", () => {
+    const deployment = findObject<IDeployment>(objects, "Deployment");
+    expect(deployment.spec!.strategy).toEqual({ type: "Recreate" });
+    expect(deployment.spec!.replicas).toBe(1);
+  });
+
+  test("the PodDisruptionBudget never blocks a drain of the single replica", () => {
+    // maxUnavailable 1 of 1 replica allows its eviction; AlwaysAllow evicts it even when a failed update left it not Ready.
+    const pdb = findObject<IPodDisruptionBudget>(objects, "PodDisruptionBudget");
+    expect(pdb.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+  });
+
+  test("GIVEN Recreate WHEN maxSurge and maxUnavailable are both 0 THEN nothing is refused (they apply to RollingUpdate only)", () => {
+    const objects = render(merge(WORKSTATION_RECREATE, { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }));
+    expect(findObject<IDeployment>(objects, "Deployment").spec!.strategy).toEqual({ type: "Recreate" });
   });
 });
 
@@ -453,6 +485,7 @@ describe("model-server chart: the schema refuses bad values", () => {
     [{ image: { pullPolicy: "Always" } }, "image.pullPolicy"],
     [{ engine: { gpuMemoryUtilization: "0.9" } }, "engine.gpuMemoryUtilization"],
     [{ resources: { gpu: { resourceName: "amd.com/gpu" } } }, "resources.gpu.resourceName"],
+    [{ strategy: "OnDelete" }, "strategy"],
   ])("throws when given %j", (patch, expected) => {
     const message = helmRefusal(merge(base, patch));
     expect(message).toContain("values don't meet the specifications of the schema");
@@ -469,6 +502,7 @@ describe("model-server chart: cross-field rules match the zod schema", () => {
   test.each([
     ["service named vllm", { service: { name: "vllm" } }],
     ["a rollout that can never progress", { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }],
+    ["a surge with Recreate", { strategy: "Recreate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }],
     ["GPU count differs from TP", { engine: { tensorParallelSize: 2 }, shm: { sizeLimit: "16Gi" } }],
     ["MIG with TP", { engine: { tensorParallelSize: 2 }, resources: { gpu: { resourceName: "nvidia.com/mig-3g.40gb", count: 2 } }, shm: { sizeLimit: "16Gi" } }],
     ["TP without shm", { engine: { tensorParallelSize: 2 }, resources: { gpu: { count: 2 } }, shm: { sizeLimit: null } }],

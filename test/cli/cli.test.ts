@@ -132,3 +132,31 @@ describe("ai-factory cost and compare", () => {
     expect(r.stderr).toContain("cost takes one environment file");
   });
 });
+
+describe("ai-factory images", () => {
+  test("GIVEN the air-gapped prod example WHEN images runs THEN it lists each image upstream → mirror, the charts, files and checkpoints", () => {
+    const r = runCli(["images", "environments/prod.yaml"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe("prod (environments/prod.yaml): what `cdktf deploy prod` pulls");
+    expect(lines).toContain(
+      "  nvcr.io/nvidia/gpu-operator:v25.10.1 → harbor.dc1.corp.example/mirror/nvcr.io/nvidia/gpu-operator:v25.10.1  # GPU Operator (operator), GPU Operator (validator)",
+    );
+    expect(lines).toContain("  gpu-operator v25.10.1 from https://helm.ngc.nvidia.com/nvidia  # GPU Operator");
+    expect(lines.some((l) => l.startsWith("  https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken → _files/tiktoken-encodings/o200k_base.tiktoken"))).toBe(true);
+  });
+
+  test("GIVEN --json WHEN images runs THEN the list is machine-readable", () => {
+    const r = runCli(["images", "environments/prod.yaml", "--json"]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.environment).toBe("prod");
+    expect(json.images.map((i: { pulledAs: string }) => i.pulledAs)).toContain("harbor.dc1.corp.example/mirror/docker.io/vllm/vllm-openai:v0.16.0");
+  });
+
+  test("GIVEN no file WHEN images runs THEN it is a usage error", () => {
+    const r = runCli(["images"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("images takes one environment file");
+  });
+});

@@ -41,7 +41,7 @@ describe("models: resolution", () => {
   });
 
   test("GIVEN replicas as a range WHEN resolved THEN min and max are kept", () => {
-    const env = envFromYaml(yaml("  m: { model: llama-3.1-8b, pool: h200, replicas: { min: 2, max: 5 } }"));
+    const env = envFromYaml(`${yaml("  m: { model: llama-3.1-8b, pool: h200, replicas: { min: 2, max: 5 } }")}\nmonitoring: { serviceMonitorLabels: { release: kps } }\n`);
     expect(env.models[0].replicas).toEqual({ min: 2, max: 5 });
   });
 });

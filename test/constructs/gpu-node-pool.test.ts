@@ -21,7 +21,7 @@ describe("GpuNodePool", () => {
     const labels = Object.values(json.resource.kubernetes_labels);
     expect(labels.map((l) => l.metadata.name)).toEqual(["gpu-01", "gpu-02"]);
     for (const l of labels) {
-      expect(l).toMatchObject({ api_version: "v1", kind: "Node", field_manager: "ai-factory", force: true });
+      expect(l).toMatchObject({ api_version: "v1", kind: "Node", field_manager: "ai-factory-labels", force: true });
       expect(l.labels).toEqual({
         "ai-factory.io/pool": "h100",
         "ai-factory.io/gpu": "h100-sxm",
@@ -34,6 +34,8 @@ describe("GpuNodePool", () => {
     const taints = Object.values(json.resource.kubernetes_node_taint);
     expect(taints).toHaveLength(2);
     expect(taints[0].taint).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
+    // Its own manager: one shared with the labels would make each apply remove the other's fields.
+    expect(taints[0]).toMatchObject({ field_manager: "ai-factory-taints", force: true });
     expect(pools[0].taint).toEqual({ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" });
     expect(synth).toMatchSnapshot();
   });

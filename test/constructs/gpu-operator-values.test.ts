@@ -1,7 +1,6 @@
 import { parse } from "yaml";
 import {
   DEVICE_PLUGIN_CONFIG_MAP,
-  GPU_OPERATOR_IMAGES,
   MIG_CONFIG_MAP,
   gpuOperatorValues,
   gpuOperatorValuesYaml,
@@ -53,10 +52,32 @@ describe("gpuOperatorValues", () => {
     ]);
   });
 
+  test("GIVEN a pool with its own taint WHEN values are computed THEN the NFD worker tolerates it and keeps the operator's own entries", () => {
+    // NVIDIA/gpu-operator v25.10.1 values.yaml `node-feature-discovery.worker.tolerations`, replaced by ours.
+    expect(values["node-feature-discovery"].worker.tolerations).toEqual([
+      { key: "node-role.kubernetes.io/master", operator: "Equal", value: "", effect: "NoSchedule" },
+      { key: "node-role.kubernetes.io/control-plane", operator: "Equal", value: "", effect: "NoSchedule" },
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+      { key: "dedicated", operator: "Equal", value: "inference", effect: "NoSchedule" },
+    ]);
+  });
+
+  test("GIVEN taints nvidia.com/gpu=present:NoExecute and dedicated=gpu:PreferNoSchedule WHEN values are computed THEN operands and the NFD worker tolerate both", () => {
+    const env = envFromYaml(
+      baseEnvYaml(`  a: { nodes: [n1], server: hgx-h100-8, taint: { key: nvidia.com/gpu, value: present, effect: NoExecute } }
+  b: { nodes: [n2], server: hgx-h100-8, taint: { key: dedicated, value: gpu, effect: PreferNoSchedule } }`),
+    );
+    const v = gpuOperatorValues(env) as Values;
+    const added = [
+      { key: "dedicated", operator: "Equal", value: "gpu", effect: "PreferNoSchedule" },
+      { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoExecute" },
+    ];
+    expect(v.daemonsets.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }, ...added]);
+    expect(v["node-feature-discovery"].worker.tolerations.slice(3)).toEqual(added);
+  });
+
   test("GIVEN the defaults WHEN values are computed THEN the driver is preinstalled and DCGM is scraped", () => {
     expect(values.driver).toEqual({ enabled: false });
-    expect(values.dcgmExporter).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
-    expect(values.operator).toBeUndefined();
   });
 
   test("GIVEN no MIG pool WHEN values are computed THEN the MIG manager is off", () => {
@@ -64,22 +85,72 @@ describe("gpuOperatorValues", () => {
     expect((gpuOperatorValues(env) as Values).migManager.enabled).toBe(false);
   });
 
-  test("GIVEN a managed driver with a version WHEN values are computed THEN the version is pinned", () => {
-    const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { driver: { managed: true, version: 580.105.08 } }"));
-    expect((gpuOperatorValues(env) as Values).driver).toEqual({ enabled: true, version: "580.105.08" });
+  test("GIVEN a managed driver with a version WHEN values are computed THEN the driver image is pinned to it", () => {
+    const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { driver: { managed: true, version: 580.95.05 } }"));
+    expect((gpuOperatorValues(env) as Values).driver).toMatchObject({ enabled: true, repository: "nvcr.io/nvidia", image: "driver", version: "580.95.05" });
   });
 
-  test("GIVEN a mirror WHEN values are computed THEN every component image comes from it", () => {
+  test("GIVEN a managed driver without a version WHEN values are computed THEN the chart's v25.10.1 default 580.105.08 is pinned", () => {
+    const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { driver: { managed: true } }"));
+    expect((gpuOperatorValues(env) as Values).driver.version).toBe("580.105.08");
+  });
+
+  /** Every image the operator pulls, as `<repository>/<image>:<version>` per values key. */
+  function imageRefs(v: Values): Record<string, string> {
+    const refs: Record<string, string> = {};
+    const walk = (node: unknown, path: string[]) => {
+      if (node === null || typeof node !== "object" || Array.isArray(node)) return;
+      const o = node as Values;
+      if (typeof o.repository === "string" && typeof o.image === "string") refs[path.join(".")] = `${o.repository}/${o.image}:${o.version}`;
+      else if (typeof o.repository === "string" && typeof o.tag === "string") refs[path.join(".")] = `${o.repository}:${o.tag}`;
+      for (const [k, child] of Object.entries(o)) walk(child, [...path, k]);
+    };
+    walk(v, []);
+    return refs;
+  }
+
+  // Read from NVIDIA/gpu-operator v25.10.1 deployments/gpu-operator/values.yaml (repository/image/version
+  // of each component; operator and validator take the chart's appVersion v25.10.1) and the
+  // node-feature-discovery subchart 0.18.2 (image.repository, appVersion v0.18.2).
+  const UPSTREAM_V25_10_1: Record<string, string> = {
+    "operator": "nvcr.io/nvidia/gpu-operator:v25.10.1",
+    "operator.initContainer": "nvcr.io/nvidia/cuda:13.0.1-base-ubi9",
+    "validator": "nvcr.io/nvidia/gpu-operator:v25.10.1",
+    "driver": "nvcr.io/nvidia/driver:580.105.08",
+    "driver.manager": "nvcr.io/nvidia/cloud-native/k8s-driver-manager:v0.9.1",
+    "toolkit": "nvcr.io/nvidia/k8s/container-toolkit:v1.18.1",
+    "devicePlugin": "nvcr.io/nvidia/k8s-device-plugin:v0.18.1",
+    "gfd": "nvcr.io/nvidia/k8s-device-plugin:v0.18.1",
+    "dcgmExporter": "nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.0-distroless",
+    "migManager": "nvcr.io/nvidia/cloud-native/k8s-mig-manager:v0.13.1",
+    "node-feature-discovery.image": "registry.k8s.io/nfd/node-feature-discovery:v0.18.2",
+  };
+
+  const everything = `  a:
+    nodes: [n1]
+    server: hgx-h100-8
+    gpuSharing: { mode: mig, profile: 3g.40gb }`;
+
+  test("GIVEN no mirror WHEN values are computed THEN every image is the upstream path at the pinned version (the validator under nvcr.io/nvidia)", () => {
+    const env = envFromYaml(baseEnvYaml(everything, "gpuOperator: { driver: { managed: true } }"));
+    expect(imageRefs(gpuOperatorValues(env) as Values)).toEqual(UPSTREAM_V25_10_1);
+  });
+
+  test("GIVEN a mirror WHEN values are computed THEN every image is <mirror>/<upstream path> at the pinned version", () => {
     const env = envFromYaml(
-      baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "mirror: { registry: harbor.corp.example/mirror, chartRepository: oci://harbor.corp.example/charts }"),
+      baseEnvYaml(
+        everything,
+        "gpuOperator: { driver: { managed: true } }\nmirror: { registry: harbor.corp.example/mirror, chartRepository: oci://harbor.corp.example/charts }",
+      ),
     );
-    const v = gpuOperatorValues(env) as Values;
-    expect(v.operator.repository).toBe("harbor.corp.example/mirror/nvcr.io/nvidia");
-    expect(v.driver.manager.repository).toBe("harbor.corp.example/mirror/nvcr.io/nvidia/cloud-native");
-    expect(v["node-feature-discovery"].image.repository).toBe("harbor.corp.example/mirror/registry.k8s.io/nfd/node-feature-discovery");
-    const repos = JSON.stringify(v).match(/"repository":"[^"]+"/g) ?? [];
-    expect(repos).toHaveLength(Object.keys(GPU_OPERATOR_IMAGES).length);
-    for (const r of repos) expect(r).toContain("harbor.corp.example/mirror/");
+    const expected = Object.fromEntries(Object.entries(UPSTREAM_V25_10_1).map(([k, ref]) => [k, `harbor.corp.example/mirror/${ref}`]));
+    expect(imageRefs(gpuOperatorValues(env) as Values)).toEqual(expected);
+  });
+
+  test("GIVEN a preinstalled driver, no MIG and no DCGM WHEN values are computed THEN the driver, MIG manager and DCGM images are not listed", () => {
+    const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { dcgmExporter: { enabled: false } }"));
+    const keys = Object.keys(imageRefs(gpuOperatorValues(env) as Values)).sort();
+    expect(keys).toEqual(["devicePlugin", "gfd", "node-feature-discovery.image", "operator", "operator.initContainer", "toolkit", "validator"]);
   });
 
   test("GIVEN the same environment WHEN serialized twice THEN the YAML is identical and sorted", () => {

@@ -34,9 +34,17 @@ describe("modelServerValues", () => {
   const { plan } = planned(
     "  h200: { nodes: [g1, g2], server: hgx-h200-8, taint: { key: dedicated, value: inference, effect: NoSchedule } }",
     "  coder: { model: qwen3-32b, pool: h200, tensorParallel: 2, maxContextTokens: 32768, maxConcurrentSequences: 16, replicas: { min: 2, max: 6 }, apiKeySecret: { name: vllm-api-key } }",
-    "mirror: { registry: harbor.corp.example/mirror, chartRepository: oci://harbor.corp.example/charts }\n",
+    "mirror: { registry: harbor.corp.example/mirror, chartRepository: oci://harbor.corp.example/charts }\nmonitoring: { serviceMonitorLabels: { release: kps } }\n",
   );
-  const v = modelServerValues(plan.models[0], { ...CTX, mirror: { registry: "harbor.corp.example/mirror", chartRepository: "oci://harbor.corp.example/charts" } });
+  const v = modelServerValues(plan.models[0], {
+    ...CTX,
+    mirror: { registry: "harbor.corp.example/mirror", chartRepository: "oci://harbor.corp.example/charts" },
+    serviceMonitorLabels: { release: "kps" },
+  });
+
+  test("GIVEN monitoring with selector labels WHEN values are computed THEN the ServiceMonitor carries them", () => {
+    expect(v.serviceMonitor).toMatchObject({ enabled: true, labels: { release: "kps" } });
+  });
 
   test("GIVEN a TP-2 model WHEN values are computed THEN the engine flags come from the plan", () => {
     expect(v.engine).toMatchObject({ tensorParallelSize: 2, maxModelLen: 32768, gpuMemoryUtilization: 0.9, maxNumSeqs: 16, kvCacheDtype: "auto", quantization: null });
@@ -58,7 +66,20 @@ describe("modelServerValues", () => {
   });
 
   test("GIVEN the plan kept room for a surge WHEN values are computed THEN updates start a new replica before stopping one", () => {
+    expect(v.strategy).toBe("RollingUpdate");
     expect(v.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+  });
+
+  test("GIVEN rollout: recreate on a 4-GPU workstation WHEN values are computed THEN the Deployment recreates and never surges", () => {
+    const p = planned(
+      "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }",
+      "  big: { model: llama-3.3-70b, pool: ws, tensorParallel: 4, maxContextTokens: 32768, maxConcurrentSequences: 8, rollout: recreate }",
+    ).plan;
+    const values = modelServerValues(p.models[0], CTX);
+    expect(values.strategy).toBe("Recreate");
+    // The chart ignores rollingUpdate with Recreate; its rule only asks that it never surges.
+    expect(values.rollingUpdate.maxSurge).toBe(0);
+    expect(values.resources.gpu).toEqual({ resourceName: "nvidia.com/gpu", count: 4 });
   });
 
   test("GIVEN a mirror WHEN values are computed THEN the image comes from it and stays pinned", () => {

@@ -201,6 +201,13 @@ describe("nfsCsiDriverValuesYaml", () => {
     const values = parse(nfsCsiDriverValuesYaml(undefined));
     expect(values.image.nodeDriverRegistrar.repository).toBe("registry.k8s.io/sig-storage/csi-node-driver-registrar");
   });
+
+  test("GIVEN any pool taint WHEN the values are built THEN the node plugin tolerates every taint, so it mounts the store on every GPU node", () => {
+    const values = parse(nfsCsiDriverValuesYaml(undefined));
+    expect(values.node).toEqual({ tolerations: [{ operator: "Exists" }] });
+    // The controller keeps the chart's placement (checked by planning/scheduling.ts against the nodes).
+    expect(values.controller).toBeUndefined();
+  });
 });
 
 describe("checkModelStore", () => {

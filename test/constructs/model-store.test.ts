@@ -109,6 +109,9 @@ describe("ModelStore", () => {
           seccomp_profile: { type: "RuntimeDefault" },
         });
         expect(pod.automount_service_account_token).toBe(false);
+        // planning/placement.ts PREFETCH_PLACEMENT: no selector and no tolerations, so downloads stay off tainted GPU nodes.
+        expect(pod.node_selector).toBeUndefined();
+        expect(pod.toleration).toBeUndefined();
         const c = s.container(job);
         expect(c.security_context).toEqual({
           allow_privilege_escalation: false,
@@ -187,6 +190,8 @@ describe("ModelStore", () => {
         expect(image.tag).toMatch(/^v\d+\.\d+\.\d+$/);
       }
       expect(images.nfs).toMatchObject({ repository: "registry.corp.example/mirror/registry.k8s.io/sig-storage/nfsplugin", tag: "v4.11.0" });
+      // The node plugin mounts the store on every GPU node, whatever the pools' taints.
+      expect(parse(release.values[0]).node).toEqual({ tolerations: [{ operator: "Exists" }] });
     });
 
     test("THEN a Retain storage class for the export is created, and the claim uses it after the driver", () => {

@@ -214,15 +214,35 @@ describe("checkFit: sliding window and MLA", () => {
     expect(result.maxConcurrentSequencesAtContext).toBe(21);
   });
 
-  test("DeepSeek-V3 fp8 on 8 × H100: precision is the only way out", () => {
-    // GIVEN 78.12 GiB of weights per GPU > 72 GiB even at TP 8; int4: 335.5e9 ÷ 8 = 39.06 GiB + KV 2.14 + 2 ≤ 72
+  test("DeepSeek-V3 fp8 on 8 × H100: int4 would fit, but vLLM cannot make it from the fp8 checkpoint", () => {
+    // GIVEN 78.12 GiB of weights per GPU > 72 GiB even at TP 8; int4 (335.5e9 ÷ 8 = 39.06 GiB + KV 2.14 + 2 ≤ 72)
+    // needs a checkpoint published in int4: vLLM quantizes only bf16 → fp8 at load time
     const result = checkFit(
       input({ model: deepseekV3, gpu: h100, precision: "fp8", tensorParallel: 8, maxContextTokens: 32768 }),
     );
-    // WHEN checked THEN only int4 is suggested (fp8 is what it runs already)
+    // WHEN checked THEN no precision is suggested: nothing fits one server
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/ per GPU; use precision: int4$/);
+    expect(result.problems[0]).toMatch(
+      / per GPU; needs more than one server's memory \(nothing fits up to tensorParallel: 8\); multi-node serving is out of scope$/,
+    );
     expect(result.problems[0]).toContain("2.1 GiB (32768 tokens × 1 sequence × 68.6 KiB, all of it on every GPU");
+  });
+
+  test("Llama 3.3 70B bf16 on a 2 × L40S server: fp8 weights are the only way out", () => {
+    // GIVEN 141.2e9 B of bf16 weights: 65.75 GiB per GPU even at TP 2 > 48 × 0.90 = 43.2, so no context,
+    // sequence or KV change helps; fp8 at TP 1: 65.75 + 2.5 + 2 = 70.25 > 43.2;
+    // fp8 at TP 2: 32.87 + 8192 × 320 KiB ÷ 2 (1.25) + 2 = 36.1 ≤ 43.2
+    const result = checkFit(input({ model: llama70b, gpu: l40s, gpusPerServer: 2 }));
+    // WHEN checked THEN fp8 with TP 2 is the way out, as data too
+    expect(result.problems[0]).toMatch(/; use precision: fp8 with tensorParallel: 2$/);
+    expect(result.issues[0].fixes).toEqual([
+      {
+        changes: [
+          { kind: "set", path: ["models", "model", "precision"], value: "fp8" },
+          { kind: "set", path: ["models", "model", "tensorParallel"], value: 2 },
+        ],
+      },
+    ]);
   });
 
   test("DeepSeek-V3 int4 on a 4 × L40S server needs more than one server", () => {
@@ -245,16 +265,19 @@ describe("checkFit: layout rules", () => {
     const result = checkFit(input({ model: qwen30bA3b, gpu: h100, tensorParallel: 8 }));
     // THEN
     expect(result.fits).toBe(false);
+    // AND the allowed degree closest to 8 is the way out
     expect(result.problems).toEqual([
-      "tensorParallel must divide the attention heads (32) and KV heads (4) of qwen3-30b-a3b, got 8; allowed 1, 2 or 4",
+      "tensorParallel must divide the attention heads (32) and KV heads (4) of qwen3-30b-a3b, got 8; allowed 1, 2 or 4; use tensorParallel: 4",
     ]);
+    expect(result.issues[0]).toMatchObject({ path: ["models", "model", "tensorParallel"], check: "tensorParallel-heads" });
   });
 
   test("MLA models only need TP to divide the attention heads", () => {
     // GIVEN DeepSeek-V3 (128 heads) WHEN tensorParallel is 3 THEN heads only; 1, 2, 4, 8 allowed on 8 GPUs
     const result = checkFit(input({ model: deepseekV3, gpu: h200, precision: "fp8", tensorParallel: 3 }));
+    // AND of 2 and 4, equally close to 3, the larger is suggested (more GPUs, more memory)
     expect(result.problems[0]).toBe(
-      "tensorParallel must divide the attention heads (128) of deepseek-v3, got 3; allowed 1, 2, 4 or 8",
+      "tensorParallel must divide the attention heads (128) of deepseek-v3, got 3; allowed 1, 2, 4 or 8; use tensorParallel: 4",
     );
   });
 
@@ -263,9 +286,10 @@ describe("checkFit: layout rules", () => {
     // WHEN tensorParallel is 8 on a 4-GPU server
     const result = checkFit(input({ model: llama70b, gpu: l40s, tensorParallel: 8, gpusPerServer: 4 }));
     // THEN
+    // AND the largest degree one server allows is the way out
     expect(result.problems).toEqual([
       "tensorParallel must be at most the 4 GPUs of one server, got 8; " +
-        "multi-node serving (pipeline parallel across servers) is out of scope",
+        "multi-node serving (pipeline parallel across servers) is out of scope; use tensorParallel: 4",
     ]);
   });
 
@@ -297,12 +321,24 @@ describe("checkFit: MIG slices", () => {
     // GIVEN Qwen3-32B bf16 (65.6e9 B = 61.1 GiB) on a 3g.40gb slice (36.0 GiB usable)
     // 4g.40gb is no bigger; 7g.80gb: 72 − 61.1 − 2 = 8.9 GiB ≥ 4 × 8k × 256 KiB = 8 GiB → fits
     const result = checkFit(
-      input({ model: qwen32b, gpu: h100, migProfile: mig3g40gb, maxConcurrentSequences: 4 }),
+      input({ model: qwen32b, gpu: h100, migProfile: mig3g40gb, maxConcurrentSequences: 4, names: { model: "coder", pool: "mig" } }),
     );
-    // WHEN checked THEN
+    // WHEN checked THEN the profile is named by its key in the file, with the pool's full path
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatch(/^does not fit one h100-sxm MIG slice 3g\.40gb \(40 GiB × 0\.90 = 36\.0 GiB\): weights 61\.1 GiB/);
-    expect(result.problems[0]).toMatch(/; use migProfile: 7g\.80gb$/);
+    expect(result.problems[0]).toMatch(/; use nodePools\.mig\.gpuSharing\.profile: 7g\.80gb$/);
+    expect(result.issues[0].fixes).toEqual([
+      { changes: [{ kind: "set", path: ["nodePools", "mig", "gpuSharing", "profile"], value: "7g.80gb" }] },
+    ]);
+  });
+
+  test("GIVEN a slice no bigger profile helps WHEN checked THEN whole GPUs are named as the pool's gpuSharing", () => {
+    // GIVEN Llama 3.3 70B bf16 (131.5 GiB) on a 3g.40gb slice, 8k × 1 sequence (2.5 GiB of KV):
+    // no slice holds the weights (7g.80gb: 72 GiB usable), nor one whole GPU;
+    // whole GPUs at TP 2: 65.75 + 1.25 + 2 = 69 ≤ 72
+    const result = checkFit(input({ model: llama70b, gpu: h100, migProfile: mig3g40gb, names: { model: "m", pool: "mig" } }));
+    // WHEN checked THEN
+    expect(result.problems[0]).toMatch(/; use nodePools\.mig\.gpuSharing: \{ mode: none \} with tensorParallel: 2$/);
   });
 
   test("reports TP > 1 on a MIG slice", () => {
@@ -312,8 +348,32 @@ describe("checkFit: MIG slices", () => {
     );
     expect(result.problems).toEqual([
       "tensorParallel must be 1 on a MIG slice (3g.40gb), got 2: a CUDA process sees one MIG instance only; " +
-        "drop migProfile to use whole GPUs",
+        "use tensorParallel: 1, or nodePools.pool.gpuSharing: { mode: none }",
     ]);
+  });
+});
+
+describe("checkFit: time-sliced shares", () => {
+  test("names the share and suggests fewer shares per GPU, then whole GPUs", () => {
+    // GIVEN Llama 3.1 8B bf16 (14.96 GiB) with 2 × 8k sequences (2 GiB of KV) on an H100 time-sliced 8 ways
+    // share of 80 ÷ n GiB × 0.90: n = 8 → 9.0; 7 → 10.3; 6 → 12.0; 5 → 14.4; 4 → 18.0; 3 → 24.0 GiB
+    // need 14.96 + 2 + 2 = 18.96 GiB: 3 shares per GPU is the first that fits
+    const result = checkFit(
+      input({ model: llama8b, gpu: h100, timeSlices: 8, maxConcurrentSequences: 2, names: { model: "chat", pool: "ws" } }),
+    );
+    // WHEN checked THEN the share is in the waterfall and the pool's replicasPerGpu is the first way out
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^does not fit one h100-sxm share \(1\/8 by time-slicing\) \(10 GiB × 0\.90 = 9\.0 GiB\): /);
+    expect(result.problems[0]).toMatch(/; use nodePools\.ws\.gpuSharing\.replicasPerGpu: 3, or /);
+    expect(result.perGpu.capacityGiB).toBe(10);
+  });
+
+  test("never suggests tensor parallelism on shares: whole GPUs come first", () => {
+    // GIVEN Qwen3-32B bf16 (61.1 GiB) on an H100 time-sliced 2 ways (40 GiB × 0.90 = 36 GiB):
+    // no share holds the weights; a whole GPU: 61.1 + 8192 × 256 KiB (2 GiB) + 2 = 65.1 ≤ 72
+    const result = checkFit(input({ model: qwen32b, gpu: h100, timeSlices: 2, names: { model: "m", pool: "ws" } }));
+    // WHEN checked THEN
+    expect(result.problems[0]).toMatch(/; use nodePools\.ws\.gpuSharing: \{ mode: none \}$/);
   });
 });
 

@@ -5,9 +5,12 @@ import { ConfigError } from "../../config/errors";
 import { tempDir } from "../helpers/run";
 import { packs, planEnvironment } from "../../planning/plan";
 import { envFromYaml, modelsEnvYaml, plannedFromYaml } from "../helpers/env";
+import { parse, stringify } from "yaml";
 
 
 const env = modelsEnvYaml;
+/** Autoscaling needs the Prometheus Operator declared (config/resolve.ts). */
+const MONITORING = "monitoring: { serviceMonitorLabels: { release: kube-prometheus-stack } }\n";
 
 function problemsOf(yaml: string, viaLoader = false): string[] {
   try {
@@ -78,22 +81,72 @@ describe("planEnvironment", () => {
       "  h100: { nodes: [g1], server: hgx-h100-8 }",
       "  big: { model: llama-3.3-70b, pool: h100, precision: fp8, tensorParallel: 2, maxContextTokens: 8192, maxConcurrentSequences: 4, replicas: 4 }",
     );
-    // 4 replicas × 2 GPUs = 8, + 2 for the rolling update = 10 > 1 node × 8.
+    // 4 replicas × 2 GPUs = 8, + 2 for the rolling update = 10 > 1 node × 8. Ways out: 3 replicas (6 + 2 = 8);
+    // recreate (8 ≤ 8); not TP 1 (65.75 GiB fp8 + 4 × 8k × 320 KiB = 10 GiB + 2 = 77.75 > 72); a second node.
     expect(problemsOf(yaml)).toEqual([
-      'test.yaml: models.big.replicas: pool "h100" cannot place its replicas: big 4 × 2 GPUs + 2 for a rolling update = 10 needed; 1 node × 8 GPUs = 8 offered (a replica\'s GPUs must be on one node); lower replicas or tensorParallel, or add nodes to the pool',
+      'test.yaml: models.big.replicas: pool "h100" cannot place its replicas: big 4 × 2 GPUs + 2 kept free for the rolling update of big ' +
+        "(rollout: surge; with rollout: recreate the pool keeps none) = 10 needed; 1 node × 8 GPUs = 8 offered (a replica's GPUs must be on one node); " +
+        "use models.big.replicas: 3, or models.big.rollout: recreate, or 1 more node in nodePools.h100.nodes",
     ]);
     // Three replicas leave exactly the two GPUs a new replica needs.
     const ok = plannedFromYaml(yaml.replace("replicas: 4", "replicas: 3")).plan;
     expect(ok.pools[0]).toMatchObject({ unitsOffered: 8, unitsUsed: 6, surgeUnits: 2 });
   });
 
-  test("GIVEN autoscaling WHEN planned THEN placement counts the maximum replicas", () => {
+  test("GIVEN autoscaling WHEN planned THEN placement counts the maximum replicas and suggests a lower maximum", () => {
     const yaml = env(
       "  h100: { nodes: [g1, g2], server: hgx-h100-8 }",
       "  m: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192, replicas: { min: 2, max: 16 } }",
+      MONITORING,
     );
-    // 16 + 1 > 2 × 8.
-    expect(problemsOf(yaml)[0]).toMatch(/m 16 × 1 GPUs \+ 1 for a rolling update = 17 needed; 2 nodes × 8 GPUs = 16 offered/);
+    // 16 + 1 > 2 × 8; 15 + 1 = 16 places.
+    const [line] = problemsOf(yaml);
+    expect(line).toMatch(/m 16 × 1 GPUs \+ 1 kept free for the rolling update of m \(.*\) = 17 needed; 2 nodes × 8 GPUs = 16 offered/);
+    expect(line).toMatch(/; use models\.m\.replicas\.max: 15, or models\.m\.rollout: recreate, or 1 more node in nodePools\.h100\.nodes$/);
+  });
+
+  test("GIVEN a 4-GPU workstation WHEN a TP-4 model surges THEN placement says what recreate saves; WHEN it recreates THEN it places", () => {
+    // Llama 3.3 70B bf16 over 4 × 96 GiB: 32.9 GiB of weights per GPU; TP 2 would need
+    // 65.75 + 8 × 32k × 320 KiB ÷ 2 (40 GiB) + 2 = 107.75 > 86.4 GiB, so it is not offered.
+    const model = (rollout: string) =>
+      `  big: { model: llama-3.3-70b, pool: ws, tensorParallel: 4, maxContextTokens: 32768, maxConcurrentSequences: 8${rollout} }`;
+    const pool = "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }";
+    expect(problemsOf(env(pool, model("")))).toEqual([
+      'test.yaml: models.big.replicas: pool "ws" cannot place its replicas: big 1 × 4 GPUs + 4 kept free for the rolling update of big ' +
+        "(rollout: surge; with rollout: recreate the pool keeps none) = 8 needed; 1 node × 4 GPUs = 4 offered (a replica's GPUs must be on one node); " +
+        "use models.big.rollout: recreate, or 1 more node in nodePools.ws.nodes",
+    ]);
+    const { plan } = plannedFromYaml(env(pool, model(", rollout: recreate")));
+    expect(plan.pools[0]).toMatchObject({ unitsOffered: 4, unitsUsed: 4, surgeUnits: 0 });
+  });
+
+  test("GIVEN a surging and a recreating model on one pool WHEN planned THEN only the surging one's replica is kept free", () => {
+    const { plan } = plannedFromYaml(
+      env(
+        "  h100: { nodes: [g1], server: hgx-h100-8 }",
+        [
+          "  big: { model: llama-3.3-70b, pool: h100, precision: fp8, tensorParallel: 4, maxContextTokens: 8192, rollout: recreate }",
+          "  small: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192, replicas: 3 }",
+        ].join("\n"),
+      ),
+    );
+    // 4 + 3 × 1 + 1 for small's surge = 8 of 8; big surging would need 4 kept free.
+    expect(plan.pools[0]).toMatchObject({ unitsOffered: 8, unitsUsed: 7, surgeUnits: 1 });
+  });
+
+  test("GIVEN several surging models WHEN they cannot place THEN the message names them all and recreate on the largest is offered", () => {
+    const lines = problemsOf(
+      env(
+        "  h100: { nodes: [g1], server: hgx-h100-8 }",
+        [
+          "  big: { model: llama-3.3-70b, pool: h100, precision: fp8, tensorParallel: 4, maxContextTokens: 8192 }",
+          "  small: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192, replicas: 3 }",
+        ].join("\n"),
+      ),
+    );
+    // 4 + 3 + 4 kept free (big's replica is the largest) = 11 > 8; with big recreating, 4 + 3 + 1 = 8.
+    expect(lines[0]).toContain("+ 4 kept free for the rolling updates of big, small (rollout: surge; with rollout: recreate on all of them the pool keeps none) = 11 needed");
+    expect(lines[0]).toContain("use models.big.rollout: recreate, or ");
   });
 
   test("GIVEN a model too large for its GPU WHEN planned THEN the waterfall names the model's path", () => {
@@ -114,7 +167,7 @@ describe("planEnvironment", () => {
       ),
     );
     expect(lines[0]).toBe(
-      'test.yaml: models.m.tensorParallel: must be 1 on the time-sliced pool "ws", got 2: time-sliced shares of one GPU would hold the shards; use a pool without sharing',
+      'test.yaml: models.m.tensorParallel: must be 1 on the time-sliced pool "ws", got 2: time-sliced shares of one GPU would hold the shards; use tensorParallel: 1, or nodePools.ws.gpuSharing: { mode: none }',
     );
   });
 
@@ -127,6 +180,86 @@ describe("planEnvironment", () => {
   test("GIVEN a planned environment WHEN planned twice THEN the plans are equal", () => {
     const e = envFromYaml(env("  h100: { nodes: [g1], server: hgx-h100-8 }", "  m: { model: llama-3.1-8b, pool: h100, maxContextTokens: 8192 }"));
     expect(planEnvironment(e)).toEqual(planEnvironment(e));
+  });
+});
+
+describe("planEnvironment: every way out works", () => {
+  /** `yaml` with `changes` applied to its data, written back as YAML. */
+  function applied(yaml: string, changes: readonly { path: readonly (string | number)[]; value: unknown }[]): string {
+    const data = parse(yaml) as Record<string, unknown>;
+    for (const { path, value } of changes) {
+      let node = data;
+      for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+      node[path[path.length - 1]] = value;
+    }
+    return stringify(data);
+  }
+
+  test("GIVEN a model that needs TP 8 on one 8-GPU node WHEN planned THEN the fit's way out brings rollout: recreate with it", () => {
+    // DeepSeek-V3 fp8 at TP 4 on H200: 671e9 B ÷ 4 = 156.2 GiB per GPU > 126.9; TP 8 fits (78.1 + 8 × 2.14 + 2 = 97.3),
+    // but 8 GPUs + 8 kept free for a surge do not place on one node: alone, tensorParallel: 8 would trade one problem for another.
+    const yaml = env(
+      "  h200: { nodes: [g1], server: hgx-h200-8 }",
+      "  ds: { model: deepseek-v3, pool: h200, tensorParallel: 4, maxContextTokens: 32768, maxConcurrentSequences: 8 }",
+    );
+    const [line] = problemsOf(yaml);
+    expect(line).toMatch(/^test\.yaml: models\.ds: does not fit 4 × h200 .*; use tensorParallel: 8 with rollout: recreate$/);
+    // WHEN the way out is applied THEN the file plans without a problem
+    const fixed = applied(yaml, [
+      { path: ["models", "ds", "tensorParallel"], value: 8 },
+      { path: ["models", "ds", "rollout"], value: "recreate" },
+    ]);
+    expect(plannedFromYaml(fixed).plan.pools[0]).toMatchObject({ unitsUsed: 8, surgeUnits: 0 });
+  });
+
+  test("GIVEN a model too big for its MIG slice WHEN planned THEN the way out is the pool's gpuSharing.profile, as data too", () => {
+    // Qwen3-32B bf16: 61.1 + 4 × 8k × 256 KiB (8 GiB) + 2 = 71.1 GiB > 36 on 3g.40gb, ≤ 72 on 7g.80gb.
+    const yaml = env(
+      "  mig: { nodes: [g1], server: hgx-h100-8, gpuSharing: { mode: mig, profile: 3g.40gb } }",
+      "  coder: { model: qwen3-32b, pool: mig, maxContextTokens: 8192, maxConcurrentSequences: 4 }",
+    );
+    const { problems } = planEnvironment(envFromYaml(yaml));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toMatch(/; use nodePools\.mig\.gpuSharing\.profile: 7g\.80gb$/);
+    expect(problems[0].fixes).toEqual([
+      { changes: [{ kind: "set", path: ["nodePools", "mig", "gpuSharing", "profile"], value: "7g.80gb" }] },
+    ]);
+    expect(() => plannedFromYaml(applied(yaml, [{ path: ["nodePools", "mig", "gpuSharing", "profile"], value: "7g.80gb" }]))).not.toThrow();
+  });
+
+  test("GIVEN TP 2 on a MIG slice WHEN TP 1 alone would not fit the slice THEN it comes with the profile it needs, or whole GPUs", () => {
+    // Qwen3-32B bf16 at TP 2 on 3g.40gb: 30.5 + 8k × 256 KiB ÷ 2 (1 GiB) + 2 = 33.5 ≤ 36 as checked, but TP 1
+    // needs 61.1 + 2 + 2 = 65.1 > 36: alone it adds a memory problem, so it is offered with that problem's way out,
+    // 7g.80gb (65.1 ≤ 72; 8 slices hold 1 replica + 1 surge). Whole GPUs at TP 2 place too (2 + 2 ≤ 8).
+    const lines = problemsOf(
+      env(
+        "  mig: { nodes: [g1], server: hgx-h100-8, gpuSharing: { mode: mig, profile: 3g.40gb } }",
+        "  coder: { model: qwen3-32b, pool: mig, tensorParallel: 2, maxContextTokens: 8192, maxConcurrentSequences: 1 }",
+      ),
+    );
+    expect(lines).toEqual([
+      "test.yaml: models.coder.tensorParallel: tensorParallel must be 1 on a MIG slice (3g.40gb), got 2: a CUDA process sees one MIG instance only; " +
+        "use tensorParallel: 1 with nodePools.mig.gpuSharing.profile: 7g.80gb, or nodePools.mig.gpuSharing: { mode: none }",
+    ]);
+  });
+});
+
+describe("planEnvironment: candidates that do not work are not offered", () => {
+  test("GIVEN a model no one server can hold WHEN planned THEN no way out is proposed, and the message says so", () => {
+    // DeepSeek-V3 fp8 (671e9 B) at TP 8 on a 4-GPU workstation: TP 4 leaves 156.2 GiB per GPU > 96 × 0.90 = 86.4,
+    // TP 2 and 1 more; each would add a memory problem that nothing fixes (the fp8 checkpoint goes no lower).
+    const lines = problemsOf(
+      env(
+        "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }",
+        "  ds: { model: deepseek-v3, pool: ws, tensorParallel: 8, maxContextTokens: 8192, maxConcurrentSequences: 1, rollout: recreate }",
+      ),
+    );
+    expect(lines).toEqual([
+      "test.yaml: models.ds.tensorParallel: tensorParallel must be at most the 4 GPUs of one server, got 8; " +
+        "multi-node serving (pipeline parallel across servers) is out of scope; no single change fixes it without breaking another check",
+      // No replica of 8 GPUs fits a 4-GPU node, so neither fewer replicas nor more nodes would help.
+      'test.yaml: models.ds.replicas: pool "ws" cannot place its replicas: ds 1 × 8 GPUs = 8 needed; 1 node × 4 GPUs = 4 offered (a replica\'s GPUs must be on one node)',
+    ]);
   });
 });
 

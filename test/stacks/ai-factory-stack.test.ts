@@ -41,13 +41,15 @@ describe("AiFactoryStack", () => {
     });
   });
 
-  test("GIVEN an S3-compatible backend WHEN synthesized THEN it skips AWS-only checks and has no credentials", () => {
+  test("GIVEN an S3-compatible backend WHEN synthesized THEN it uses endpoints.s3, skips AWS-only checks, asks for no SSE and has no credentials", () => {
     expect(json.terraform.backend.s3).toEqual({
       bucket: "tf-state",
       key: "ai-factory/prod.tfstate",
       region: "us-east-1",
-      encrypt: true,
-      endpoint: "https://s3.dc1.example",
+      // MinIO without a KMS answers SSE requests with 501 NotImplemented (cmd/api-errors.go ErrKMSNotConfigured).
+      encrypt: false,
+      // `endpoint` is deprecated since Terraform 1.6 (CHANGELOG 1.6.0, #30492).
+      endpoints: { s3: "https://s3.dc1.example" },
       use_path_style: true,
       skip_credentials_validation: true,
       skip_region_validation: true,
@@ -55,6 +57,33 @@ describe("AiFactoryStack", () => {
       skip_metadata_api_check: true,
     });
     expect(text).not.toMatch(/access_key|secret_key/);
+  });
+
+  test("GIVEN any backend WHEN synthesized THEN the stack requires Terraform >= 1.6.1, the first with skip_requesting_account_id", () => {
+    expect(json.terraform.required_version).toBe(">= 1.6.1");
+  });
+
+  test("GIVEN an AWS S3 backend (no endpoint) WHEN synthesized THEN encryption defaults on and no endpoint is set", () => {
+    const aws = synth(PROD.replace("backend: { type: s3, bucket: tf-state, endpoint: https://s3.dc1.example, usePathStyle: true }", "backend: { type: s3, bucket: tf-state, region: eu-west-1 }")).json;
+    expect(aws.terraform.backend.s3).toEqual({
+      bucket: "tf-state",
+      key: "ai-factory/prod.tfstate",
+      region: "eu-west-1",
+      encrypt: true,
+      use_path_style: false,
+    });
+  });
+
+  test("GIVEN an S3-compatible backend with encrypt: true WHEN synthesized THEN the file's choice is kept", () => {
+    const kms = synth(PROD.replace("usePathStyle: true }", "usePathStyle: true, encrypt: true }")).json;
+    expect(kms.terraform.backend.s3.encrypt).toBe(true);
+  });
+
+  test("GIVEN labels and a taint on one node WHEN synthesized THEN each kind has its own field manager, so neither apply removes the other's fields", () => {
+    const labels = Object.values(json.resource.kubernetes_labels as Json) as Json[];
+    const taints = Object.values(json.resource.kubernetes_node_taint as Json) as Json[];
+    expect(new Set(labels.map((l) => l.field_manager))).toEqual(new Set(["ai-factory-labels"]));
+    expect(new Set(taints.map((t) => t.field_manager))).toEqual(new Set(["ai-factory-taints"]));
   });
 
   test("GIVEN the environment WHEN synthesized THEN our namespaces carry Pod Security labels", () => {
@@ -84,7 +113,15 @@ describe("AiFactoryStack", () => {
       timeout: 900,
       create_namespace: false,
     });
-    expect(release.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+    // The namespace, and every node's labels and taint: the operator reads the config labels.
+    expect(release.depends_on).toHaveLength(1 + 4 + 4);
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kubernetes_namespace_v1\./),
+        expect.stringMatching(/^kubernetes_labels\./),
+        expect.stringMatching(/^kubernetes_node_taint\./),
+      ]),
+    );
     expect(release.values[0]).toContain("harbor.dc1.example/mirror/nvcr.io/nvidia");
   });
 
@@ -145,12 +182,33 @@ modelStore:
     expect(stack.modelServers.map((s) => s.servedName)).toEqual(["coder", "small"]);
   });
 
-  test("GIVEN the model store WHEN synthesized THEN servers wait for the claim, the prefetch Jobs and the GPU Operator", () => {
+  test("GIVEN the model store WHEN synthesized THEN each server waits for the claim, its own prefetch Job only, its pool's node resources and the GPU Operator", () => {
     const jobs = Object.keys(json.resource.kubernetes_job_v1).map((k) => `kubernetes_job_v1.${k}`);
     expect(jobs).toHaveLength(2);
+    const jobOf = (fragment: string) => jobs.filter((j) => j.includes(fragment));
     const claim = Object.keys(json.resource.kubernetes_persistent_volume_claim_v1).map((k) => `kubernetes_persistent_volume_claim_v1.${k}`);
-    for (const [, r] of servers) {
-      expect(r.depends_on).toEqual(expect.arrayContaining([...jobs, ...claim, expect.stringMatching(/^helm_release\.gpu-operator/)]));
+    const byName = Object.fromEntries(servers.map(([, r]) => [r.name as string, r.depends_on as string[]]));
+    expect(jobOf("prefetch-qwen3-32b")).toHaveLength(1);
+    expect(jobOf("prefetch-llama-3-1-8b-instruct")).toHaveLength(1);
+    expect(byName.coder.filter((d) => d.startsWith("kubernetes_job_v1."))).toEqual(jobOf("prefetch-qwen3-32b"));
+    expect(byName.small.filter((d) => d.startsWith("kubernetes_job_v1."))).toEqual(jobOf("prefetch-llama-3-1-8b-instruct"));
+    for (const deps of Object.values(byName)) {
+      expect(deps).toEqual(
+        expect.arrayContaining([
+          ...claim,
+          expect.stringMatching(/^helm_release\.gpu-operator/),
+          expect.stringMatching(/^kubernetes_labels\.pool-h200_g1_labels/),
+          expect.stringMatching(/^kubernetes_node_taint\.pool-h200_g1_taint/),
+        ]),
+      );
+    }
+  });
+
+  test("GIVEN GPU pools WHEN synthesized THEN prefetch Jobs start only after every node's labels and taint are applied", () => {
+    for (const job of Object.values(json.resource.kubernetes_job_v1 as Json) as Json[]) {
+      expect(job.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^kubernetes_labels\./), expect.stringMatching(/^kubernetes_node_taint\./)]),
+      );
     }
   });
 

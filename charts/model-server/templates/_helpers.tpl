@@ -60,8 +60,11 @@ config/chart-values/model-server.ts, with the same path and fix.
 {{- if eq (include "model-server.serviceName" .) "vllm" -}}
 {{- fail (printf "%s: service.name: the Service may not be named \"vllm\" (vLLM reads VLLM_PORT, which such a Service injects); set service.name=<other name>" $prefix) -}}
 {{- end -}}
-{{- if and (eq (int $v.rollingUpdate.maxSurge) 0) (eq (int $v.rollingUpdate.maxUnavailable) 0) -}}
+{{- if and (eq $v.strategy "RollingUpdate") (eq (int $v.rollingUpdate.maxSurge) 0) (eq (int $v.rollingUpdate.maxUnavailable) 0) -}}
 {{- fail (printf "%s: rollingUpdate: maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress); set rollingUpdate.maxUnavailable=1" $prefix) -}}
+{{- end -}}
+{{- if and (eq $v.strategy "Recreate") (gt (int $v.rollingUpdate.maxSurge) 0) -}}
+{{- fail (printf "%s: rollingUpdate.maxSurge: strategy Recreate starts no replica beyond replicas, got %d; set rollingUpdate.maxSurge=0 or strategy=RollingUpdate" $prefix (int $v.rollingUpdate.maxSurge)) -}}
 {{- end -}}
 {{- $tp := int $v.engine.tensorParallelSize -}}
 {{- $gpus := int $v.resources.gpu.count -}}

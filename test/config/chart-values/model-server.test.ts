@@ -90,6 +90,11 @@ describe("modelServerValuesSchema", () => {
   // (test/charts/model-server.test.ts renders the same cases through Helm).
   test.each([
     [{ service: { name: "vllm" } }, 'service.name: the Service may not be named "vllm"'],
+    [{ rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }, "rollingUpdate: maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress); set rollingUpdate.maxUnavailable=1"],
+    [
+      { strategy: "Recreate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      "rollingUpdate.maxSurge: strategy Recreate starts no replica beyond replicas, got 1; set rollingUpdate.maxSurge=0 or strategy=RollingUpdate",
+    ],
     [{ engine: { tensorParallelSize: 2 }, shm: { sizeLimit: "16Gi" } }, "resources.gpu.count: must equal engine.tensorParallelSize (2), got 1; set resources.gpu.count=2"],
     [
       { engine: { tensorParallelSize: 2 }, resources: { gpu: { resourceName: "nvidia.com/mig-3g.40gb", count: 2 } }, shm: { sizeLimit: "16Gi" } },
@@ -116,6 +121,20 @@ describe("modelServerValuesSchema", () => {
     [{ autoscaling: { enabled: true } }, "autoscaling.keda.prometheusServerAddress: is required when autoscaling.kind is keda"],
   ])("throws when a cross-field rule is broken: %j", (patch, expected) => {
     expect(issuesOf(merge(MINIMAL, patch)).join("\n")).toContain(expected);
+  });
+
+  test("GIVEN strategy Recreate WHEN rollingUpdate would stall a rolling update THEN it is not checked (Recreate does not use it)", () => {
+    expect(issuesOf(merge(MINIMAL, { strategy: "Recreate", rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }))).toEqual([]);
+  });
+
+  test("GIVEN no strategy WHEN parsed THEN updates roll one replica at a time without a surge (no spare GPU needed)", () => {
+    const v = modelServerValuesSchema.parse(MINIMAL);
+    expect(v.strategy).toBe("RollingUpdate");
+    expect(v.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+  });
+
+  test("throws when the strategy is not one the chart renders", () => {
+    expect(issuesOf(merge(MINIMAL, { strategy: "OnDelete" }))[0]).toMatch(/^strategy: /);
   });
 
   test("GIVEN autoscaling disabled WHEN its settings are inconsistent THEN they are not checked", () => {

@@ -1,0 +1,77 @@
+import { environmentArtifacts } from "../../planning/artifacts";
+import { plannedFromYaml } from "../helpers/env";
+
+const MIRROR = "mirror: { registry: harbor.corp.example/mirror, chartRepository: oci://harbor.corp.example/charts }\n";
+const MONITORING = "monitoring: { serviceMonitorLabels: { release: kps } }\n";
+
+function yaml(extra: string, store = "  volume: { kind: nfs, server: nas.example, path: /export/models }\n  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3 }\n"): string {
+  return `name: lab
+description: artifacts
+cluster: { kubeconfig: { context: lab } }
+nodePools:
+  h100: { nodes: [g1, g2], server: hgx-h100-8, gpuSharing: { mode: mig, profile: 3g.40gb } }
+  h200: { nodes: [g3], server: hgx-h200-8 }
+gpuOperator: { driver: { managed: true, version: 580.95.05 } }
+models:
+  oss: { model: gpt-oss-120b, pool: h200, maxContextTokens: 8192 }
+  small: { model: llama-3.1-8b, pool: h100, maxContextTokens: 4096, maxConcurrentSequences: 2 }
+modelStore:
+${store}${extra}`;
+}
+
+describe("environmentArtifacts: what a mirror must carry", () => {
+  test("GIVEN a mirror, MIG, a managed driver, NFS and gpt-oss WHEN listed THEN every image is <mirror>/<upstream> at the pinned tag", () => {
+    const { env, plan } = plannedFromYaml(yaml(MIRROR + MONITORING));
+    const a = environmentArtifacts(env, plan);
+    // Upstream paths and tags as read from gpu-operator v25.10.1 values.yaml, csi-driver-nfs 4.11.0
+    // values.yaml, and the vLLM and rclone releases; the driver at the file's version.
+    expect(a.images.map((i) => i.upstream)).toEqual([
+      "docker.io/rclone/rclone:1.71.2",
+      "docker.io/vllm/vllm-openai:v0.16.0",
+      "nvcr.io/nvidia/cloud-native/k8s-driver-manager:v0.9.1",
+      "nvcr.io/nvidia/cloud-native/k8s-mig-manager:v0.13.1",
+      "nvcr.io/nvidia/cuda:13.0.1-base-ubi9",
+      "nvcr.io/nvidia/driver:580.95.05",
+      "nvcr.io/nvidia/gpu-operator:v25.10.1",
+      "nvcr.io/nvidia/k8s-device-plugin:v0.18.1",
+      "nvcr.io/nvidia/k8s/container-toolkit:v1.18.1",
+      "nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.0-distroless",
+      "registry.k8s.io/nfd/node-feature-discovery:v0.18.2",
+      "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.13.0",
+      "registry.k8s.io/sig-storage/csi-provisioner:v5.2.0",
+      "registry.k8s.io/sig-storage/csi-resizer:v1.13.1",
+      "registry.k8s.io/sig-storage/csi-snapshotter:v8.2.0",
+      "registry.k8s.io/sig-storage/livenessprobe:v2.15.0",
+      "registry.k8s.io/sig-storage/nfsplugin:v4.11.0",
+      "registry.k8s.io/sig-storage/snapshot-controller:v8.2.0",
+    ]);
+    for (const i of a.images) expect(i.pulledAs).toBe(`harbor.corp.example/mirror/${i.upstream}`);
+    expect(a.charts).toEqual([
+      expect.objectContaining({ chart: "csi-driver-nfs", version: "4.11.0", installedFrom: "oci://harbor.corp.example/charts" }),
+      expect.objectContaining({ chart: "gpu-operator", version: "v25.10.1", installedFrom: "oci://harbor.corp.example/charts" }),
+    ]);
+  });
+
+  test("GIVEN gpt-oss from an S3 source WHEN listed THEN the encodings and every checkpoint have their path in the source", () => {
+    const { env, plan } = plannedFromYaml(yaml(MONITORING));
+    const a = environmentArtifacts(env, plan);
+    expect(a.files.map((f) => f.sourcePath)).toEqual(["_files/tiktoken-encodings/cl100k_base.tiktoken", "_files/tiktoken-encodings/o200k_base.tiktoken"]);
+    expect(a.files[1].usedBy).toBe("models oss (TIKTOKEN_ENCODINGS_BASE)");
+    expect(a.checkpoints.map((c) => c.sourcePath)).toEqual([
+      "meta-llama/Llama-3.1-8B-Instruct/0e9e39f249a16976918f6564b8830bc894c89659/",
+      "openai/gpt-oss-120b/b5c939de8f754692c1647ca79fbf85e8c1e70f8a/",
+    ]);
+    // No mirror: nodes pull the upstream references as they are.
+    for (const i of a.images) expect(i.pulledAs).toBe(i.upstream);
+  });
+
+  test("GIVEN a Hugging Face source and no NFS WHEN listed THEN prefetch reuses the vLLM image and no rclone or CSI images are listed", () => {
+    const { env, plan } = plannedFromYaml(
+      yaml(MONITORING, "  volume: { kind: storageClass, storageClass: cephfs }\n  source: { kind: huggingFace, tokenSecret: hf }\n"),
+    );
+    const a = environmentArtifacts(env, plan);
+    expect(a.images.find((i) => i.upstream.startsWith("docker.io/vllm/"))!.usedBy).toBe("model servers, prefetch Jobs");
+    expect(a.images.some((i) => i.upstream.includes("rclone") || i.upstream.includes("sig-storage"))).toBe(false);
+    expect(a.charts.map((c) => c.chart)).toEqual(["gpu-operator"]);
+  });
+});
