@@ -21,18 +21,21 @@ export function formatPath(path: DocPath): string {
   for (const part of path) {
     if (typeof part === "number") {
       out += `[${part}]`;
-    } else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) {
+    } else if (part.length <= EXCERPT_CHARS && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) {
       out += out === "" ? part : `.${part}`;
     } else {
-      out += `[${JSON.stringify(part)}]`;
+      out += `[${show(part)}]`;
     }
   }
   return out === "" ? "(document)" : out;
 }
 
-/** Formats one problem as `<file>: <path>: <message>`. */
+/**
+ * Formats one problem as `<file>: <path>: <message>`. Control characters left in the file name or
+ * the message are escaped here too, so nothing a user wrote reaches the terminal raw.
+ */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}: ${formatPath(problem.path)}: ${problem.message}`;
+  return `${escapeControl(problem.file)}: ${formatPath(problem.path)}: ${escapeControl(problem.message)}`;
 }
 
 /** Invalid user input: bad YAML, a schema violation or a failed check. Exit code 1. */
@@ -54,17 +57,70 @@ export class UsageError extends Error {
   }
 }
 
-/** Quotes a value for an error message: strings in double quotes, the rest as JSON. */
+/** The most characters of a user's string that a message quotes. */
+export const EXCERPT_CHARS = 60;
+/** The most characters of a user's list or mapping (as JSON) that a message quotes. */
+const EXCERPT_JSON_CHARS = 80;
+
+/**
+ * Characters that must not reach a terminal raw: C0 and C1 controls and DEL (ESC starts ANSI
+ * sequences, CR and LF forge lines, U+009B is an 8-bit CSI), the Unicode line and paragraph
+ * separators, bidirectional controls (they reorder what is shown) and lone surrogates.
+ */
+const CONTROL =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Escapes control characters as `\n`, `\r`, `\t` or `\u001b`, so text from a file (a value, a
+ * key, a file name) cannot move the cursor, recolour the terminal or forge a line of output.
+ * Idempotent: its output has no control character left.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** The first `max` characters of `text`, never half of a surrogate pair. */
+function head(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** `text` cut to `max` characters and `…` when longer, escaped for a terminal. */
+export function excerpt(text: string, max: number): string {
+  return escapeControl(text.length > max ? `${head(text, max)}…` : text);
+}
+
+/**
+ * Quotes a value for an error message: a string in double quotes (at most `EXCERPT_CHARS` of it,
+ * then `…` and its length), a number as YAML writes it (`.nan`, `.inf`), a list or mapping as
+ * JSON cut to 80 characters; control characters always escaped.
+ */
 export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    if (value.length <= EXCERPT_CHARS) return escapeControl(JSON.stringify(value));
+    return `${escapeControl(JSON.stringify(head(value, EXCERPT_CHARS)))}… (${value.length} characters)`;
+  }
+  if (typeof value === "number") return showNumber(value);
   if (value === undefined) return "nothing";
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  // Long strings inside are cut first, so a 5 MB value is never copied whole into a message.
+  const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" && v.length > EXCERPT_CHARS ? `${head(v, EXCERPT_CHARS)}…` : v)) as
+    | string
+    | undefined;
+  return json === undefined ? escapeControl(String(value)) : excerpt(json, EXCERPT_JSON_CHARS - 1);
+}
+
+/** A number as YAML writes it: `.nan`, `.inf` and `-.inf` are what JSON cannot show. */
+function showNumber(value: number): string {
+  if (Number.isNaN(value)) return ".nan";
+  if (value === Infinity) return ".inf";
+  if (value === -Infinity) return "-.inf";
+  return String(value);
 }
 
 /** Lists allowed values for an error message: `"a", "b" or "c"`. */
 export function oneOf(values: readonly string[]): string {
-  const quoted = values.map((v) => JSON.stringify(v));
+  const quoted = values.map((v) => show(v));
   if (quoted.length <= 1) return quoted.join("");
   return `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
 }

@@ -5,29 +5,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
-import { ConfigError, Problem } from "./errors";
+import { ConfigError, Problem, escapeControl, show } from "./errors";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { EnvironmentSchema } from "./schema";
+import { stateConflicts } from "./state-location";
+import { YAML_LIMITS, decodeText, fileTooBig, parseYaml } from "./yaml-data";
 import { zodIssuesToProblems } from "./zod-issues";
 
-/** Parses and checks one environment file's text. `file` is the path used in messages. */
+/**
+ * Parses and checks one environment file's text. `file` is the path used in messages. Input over
+ * `YAML_LIMITS` (size, nodes, nesting) is refused before it is parsed whole (config/yaml-data.ts).
+ */
 export function parseEnvironment(file: string, text: string): { env?: ResolvedEnvironment; problems: Problem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
-          file,
-          path: [],
-          message: `invalid YAML at line ${pos.line}, column ${pos.col}: ${e.message.split("\n")[0]}`,
-        };
-      }),
-    };
-  }
-  const data: unknown = doc.toJS();
+  const yaml = parseYaml(text);
+  if (!yaml.ok) return { problems: yaml.problems.map((p) => ({ file, ...p })) };
+  const data = yaml.data;
   if (data === null || data === undefined) {
     return { problems: [{ file, path: [], message: "the file is empty; an environment needs at least name, description, cluster and nodePools" }] };
   }
@@ -40,43 +32,76 @@ export function parseEnvironment(file: string, text: string): { env?: ResolvedEn
   return { env: resolved, problems };
 }
 
-/** A path for messages: relative to `cwd` when inside it, never absolute otherwise if avoidable. */
+/**
+ * A path for messages: relative to `cwd` when inside it, never absolute otherwise if avoidable;
+ * control characters escaped, so a file named with a newline or an ANSI sequence prints as text.
+ */
 export function displayPath(file: string, cwd: string = process.cwd()): string {
   const rel = path.relative(cwd, path.resolve(cwd, file));
-  return rel === "" ? path.basename(file) : rel.split(path.sep).join("/");
+  return escapeControl(rel === "" ? path.basename(file) : rel.split(path.sep).join("/"));
 }
 
-/** Reads and checks every file; throws one `ConfigError` listing the problems of all of them. */
+/**
+ * Reads an environment file: a regular file of at most `YAML_LIMITS.fileBytes` (the size is read
+ * before the content, and no more than the limit is read even if the file grows meanwhile), in
+ * UTF-8 without NUL bytes. Returns the text or what is wrong.
+ */
+export function readEnvironmentFile(file: string): { ok: true; text: string } | { ok: false; message: string } {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, message: "is a directory, not an environment file" };
+    if (!stat.isFile()) return { ok: false, message: "not a regular file (a device, pipe or socket); an environment file is YAML in UTF-8" };
+    if (stat.size > YAML_LIMITS.fileBytes) return { ok: false, message: fileTooBig(stat.size) };
+    // One byte more than the limit tells a file that grew past it since fstat.
+    const buffer = Buffer.alloc(YAML_LIMITS.fileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      length += n;
+      if (n === 0 || length === buffer.length) break;
+    }
+    if (length > YAML_LIMITS.fileBytes) return { ok: false, message: fileTooBig(length, "more than ") };
+    const decoded = decodeText(buffer.subarray(0, length));
+    return decoded.ok ? decoded : { ok: false, message: decoded.message };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? "unknown error"})` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+
+/**
+ * Reads and checks every file; throws one `ConfigError` listing the problems of all of them.
+ * Rules across files (one name, one state location per environment) cover the files given.
+ */
 export function loadEnvironmentFiles(files: readonly string[], cwd: string = process.cwd()): ResolvedEnvironment[] {
   const problems: Problem[] = [];
   const envs: ResolvedEnvironment[] = [];
   const seen = new Map<string, string>();
   for (const f of files) {
     const shown = displayPath(f, cwd);
-    let text: string;
-    try {
-      text = fs.readFileSync(path.resolve(cwd, f), "utf8");
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      problems.push({
-        file: shown,
-        path: [],
-        message: code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? "unknown error"})`,
-      });
+    const read = readEnvironmentFile(path.resolve(cwd, f));
+    if (!read.ok) {
+      problems.push({ file: shown, path: [], message: read.message });
       continue;
     }
-    const result = parseEnvironment(shown, text);
+    const result = parseEnvironment(shown, read.text);
     problems.push(...result.problems);
     if (result.env) {
       const other = seen.get(result.env.config.name);
       if (other) {
-        problems.push({ file: shown, path: ["name"], message: `environment ${JSON.stringify(result.env.config.name)} is also defined in ${other}` });
+        problems.push({ file: shown, path: ["name"], message: `environment ${show(result.env.config.name)} is also defined in ${other}` });
       } else {
         seen.set(result.env.config.name, shown);
         envs.push(result.env);
       }
     }
   }
+  problems.push(...stateConflicts(envs));
   if (problems.length > 0) throw new ConfigError(problems);
   return envs.sort((a, b) => a.config.name.localeCompare(b.config.name));
 }

@@ -25,6 +25,9 @@ export type ResolvedAlternative =
       readonly sources: readonly Source[];
     };
 
+/** The id reports give the factory itself (planning/tco.ts `ON_PREM_ID`; config does not import planning). */
+export const ON_PREM_ID = "on-prem";
+
 const INLINE: Source = { url: "environment file", date: "n/a", note: "price given in the environment file" };
 /** Mix fractions are typed by people: allow rounding in the last printed digit. */
 const MIX_TOLERANCE = 1e-6;
@@ -86,6 +89,27 @@ export function resolveAlternatives(file: string, env: Environment, problems: Pr
       problems.push({ file, path: ["costs", "alternatives"], message: `alternative ${show(a.id)} is listed twice` });
     }
     seen.add(a.id);
+  });
+  env.costs.alternatives.forEach((alt, i) => {
+    const ref = "api" in alt ? alt.api : alt.gpuRental;
+    if (typeof ref !== "string" && ref.id === ON_PREM_ID) {
+      problems.push({
+        file,
+        path: ["costs", "alternatives", i, "api" in alt ? "api" : "gpuRental", "id"],
+        message: `${show(ON_PREM_ID)} names the factory itself in reports and charts; choose another id`,
+      });
+    }
+  });
+  // Renting by the GPU-hour prices the hours the demand needs, so some model must declare it.
+  const demanded = Object.values(env.models).some((m) => m.demand !== undefined);
+  env.costs.alternatives.forEach((alt, i) => {
+    if ("gpuRental" in alt && !alt.alwaysOn && !demanded) {
+      problems.push({
+        file,
+        path: ["costs", "alternatives", i, "alwaysOn"],
+        message: "false prices the GPU-hours the demand needs, and no model declares a demand; declare models.<name>.demand, or set alwaysOn: true",
+      });
+    }
   });
   return out;
 }

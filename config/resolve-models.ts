@@ -6,6 +6,7 @@
  */
 import { findModel, modelIds } from "../catalog";
 import type { ModelSpec, Source, WeightPrecision } from "../catalog/types";
+import { modelServerObjectName } from "./chart-values/model-server";
 import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
 import type { ResolvedNodePool } from "./resolve";
 import type { InlineModel, ModelDeployment } from "./schema";
@@ -108,6 +109,67 @@ export function precisionProblem(checkpoint: WeightPrecision, wanted: WeightPrec
   return `the checkpoint is ${checkpoint}; it cannot be served at the higher precision ${wanted}; use precision ${show(checkpoint)}`;
 }
 
+/**
+ * Served names the stack cannot take: a model's construct is `model-<served name>`
+ * (stacks/ai-factory-stack.ts), and `model-store` and `model-server-chart` are already the model
+ * store's and the chart's.
+ */
+export const RESERVED_SERVED_NAMES: Readonly<Record<string, string>> = {
+  store: "the model store",
+  "server-chart": "the model-server chart",
+};
+
+/**
+ * Served names that would share a Kubernetes name: each becomes the name of its Helm release and
+ * objects (`modelServerObjectName`: lower-cased, "." turned into "-", "m-" before a leading digit,
+ * at most 52 characters), so `a.b` and `a-b`, or `1abc` and `m-1abc`, would be one release.
+ */
+function checkServedNames(file: string, names: readonly string[], problems: Problem[]): void {
+  const byObject = new Map<string, string>();
+  for (const name of [...names].sort()) {
+    const reserved = RESERVED_SERVED_NAMES[name];
+    if (reserved !== undefined) {
+      problems.push({
+        file,
+        path: ["models", name],
+        message: `served name ${show(name)} is reserved: the model's construct would be "model-${name}", the id of ${reserved} in the stack; choose another name`,
+      });
+    }
+    const object = modelServerObjectName(name);
+    const other = byObject.get(object);
+    if (other !== undefined) {
+      problems.push({
+        file,
+        path: ["models", name],
+        message: `served names ${show(other)} and ${show(name)} both become the Kubernetes name ${show(object)} (Helm release, Deployment, Service ${show(`${object}-server`)}); rename one of them`,
+      });
+    } else {
+      byObject.set(object, name);
+    }
+  }
+}
+
+/** Cross-field rules of an inline model's architecture that the schema cannot state. */
+function checkArchitecture(file: string, path: DocPath, spec: ModelSpec, problems: Problem[]): boolean {
+  const before = problems.length;
+  if (spec.parametersB.active > spec.parametersB.total) {
+    problems.push({
+      file,
+      path: [...path, "parametersB", "active"],
+      message: `must be at most parametersB.total (${spec.parametersB.total}), got ${spec.parametersB.active}: a token cannot use more parameters than the model has`,
+    });
+  }
+  const window = spec.attention.kind === "gqa" ? spec.attention.slidingWindow : undefined;
+  if (window !== undefined && window.layers > spec.layers) {
+    problems.push({
+      file,
+      path: [...path, "attention", "slidingWindow", "layers"],
+      message: `must be at most layers (${spec.layers}), got ${window.layers}: sliding-window layers are some of the model's layers`,
+    });
+  }
+  return problems.length === before;
+}
+
 /** Resolves every model of the file (sorted by served name), reporting problems with paths. */
 export function resolveModels(
   file: string,
@@ -116,6 +178,7 @@ export function resolveModels(
   problems: Problem[],
 ): ResolvedModel[] {
   const out: ResolvedModel[] = [];
+  checkServedNames(file, Object.keys(models), problems);
   for (const servedName of Object.keys(models).sort()) {
     const d = models[servedName];
     const base: DocPath = ["models", servedName];
@@ -133,6 +196,7 @@ export function resolveModels(
       problems.push({ file, path: [...base, "replicas", "max"], message: `must be at least replicas.min (${replicas.min}), got ${replicas.max}` });
     }
     if (!spec) continue;
+    if (typeof d.model !== "string" && !checkArchitecture(file, [...base, "model"], spec, problems)) continue;
     const precision = d.precision ?? spec.nativePrecision;
     const bad = precisionProblem(spec.nativePrecision, precision);
     if (bad) problems.push({ file, path: [...base, "precision"], message: bad });

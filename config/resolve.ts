@@ -11,6 +11,8 @@ import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
 import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
 import { ResolvedAlternative, checkDemand, resolveAlternatives } from "./resolve-costs";
 import { ResolvedModel, resolveModels } from "./resolve-models";
+import { KUBECONFIG_PATH_RULE, checkProjectPath } from "./project-paths";
+import { checkBackend } from "./state-location";
 import type { Environment, GpuSharing, NodePool } from "./schema";
 
 /** A node pool with its catalog references resolved. */
@@ -45,6 +47,37 @@ export interface ResolvedEnvironment {
 }
 
 const RESERVED_LABEL_PREFIXES = ["ai-factory.io/", "nvidia.com/"];
+
+/** Namespaces every cluster has: the stack creates (and on destroy deletes) its own, so never one of these. */
+export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/**
+ * The stack creates both namespaces, each with its Pod Security level (privileged for the operator,
+ * restricted for the models): a system namespace would be relabelled and deleted on destroy, and
+ * one namespace for both would be created twice.
+ */
+function checkNamespaces(file: string, env: Environment, problems: Problem[]): void {
+  const { gpuOperator, models } = env.namespaces;
+  for (const [key, ns] of [
+    ["gpuOperator", gpuOperator],
+    ["models", models],
+  ] as const) {
+    if (SYSTEM_NAMESPACES.includes(ns)) {
+      problems.push({
+        file,
+        path: ["namespaces", key],
+        message: `${show(ns)} is a namespace Kubernetes itself uses; the stack creates its namespaces, sets their Pod Security level and deletes them on destroy: choose another name`,
+      });
+    }
+  }
+  if (gpuOperator === models) {
+    problems.push({
+      file,
+      path: ["namespaces", "models"],
+      message: `must differ from namespaces.gpuOperator, both ${show(models)}: the stack creates each one, the operator's privileged and the models' restricted; choose another name`,
+    });
+  }
+}
 
 const INLINE_SOURCE: Source = { url: "environment file", date: "n/a", note: "defined inline in the environment file" };
 
@@ -208,14 +241,12 @@ export function resolveEnvironment(
     });
   }
 
-  const kubeconfig = env.cluster.kubeconfig.path;
-  if (kubeconfig.startsWith("/") || /^[A-Za-z]:[\\/]/.test(kubeconfig)) {
-    problems.push({
-      file,
-      path: ["cluster", "kubeconfig", "path"],
-      message: `must not be absolute, got ${show(kubeconfig)}; use a path under "~/" or set TF_VAR_kubeconfig_path at deploy time`,
-    });
-  }
+  checkNamespaces(file, env, problems);
+
+  // One rule for every path in the file (config/project-paths.ts); the backend's own limits beside it.
+  const kubeconfig = checkProjectPath(env.cluster.kubeconfig.path, KUBECONFIG_PATH_RULE);
+  if (!kubeconfig.ok) problems.push({ file, path: ["cluster", "kubeconfig", "path"], message: kubeconfig.problem });
+  checkBackend(file, env.name, env.backend, problems);
 
   if (env.gpuOperator.driver.version !== undefined && !env.gpuOperator.driver.managed) {
     problems.push({

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { COST_DEFAULTS, DEFAULT_ALTERNATIVES } from "../catalog/cost-defaults";
 import { GPU_OPERATOR } from "../catalog/upstream";
+import { show } from "./errors";
+import { maskUrl, urlProblem } from "./url-safety";
 
 /** RFC 1123 label: Kubernetes namespaces, environment and pool names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -28,8 +30,97 @@ export const dnsLabel = (what: string) =>
 const catalogId = (what: string) =>
   z.string().regex(CATALOG_ID, `${what} must be a catalog id: lower-case letters, digits, "-" and "."`);
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
+const positive = z.number().positive("must be more than 0");
+const nonNegative = z.number().nonnegative("must be 0 or more");
+
+// Every number of the format is bounded on both sides, each bound with its reason in the message:
+// inside the bounds the planning arithmetic (products of prices, counts and hours; divisions by
+// rates, shares and efficiencies) stays finite and the outputs meaningful, outside them a value is
+// a typo or a unit mistake. zod 4's z.number() already refuses YAML's `.inf` and `.nan`.
+
+/** `must be at most <max> (<why>)`: the message of an upper bound. */
+export const atMost = (max: number, why: string, shown = String(max)): string => `must be at most ${shown} (${why})`;
+/** `must be at least <min> (<why>)`: the message of a lower bound. */
+export const atLeast = (min: number, why: string, shown = String(min)): string => `must be at least ${shown} (${why})`;
+
+/** A share in [0, 1]. */
+const fraction = z
+  .number()
+  .min(0, atLeast(0, "a share cannot be negative"))
+  .max(1, atMost(1, "a share of the whole"));
+/** A USD price per million tokens. */
+const usdPerMillion = nonNegative.max(10_000, atMost(10_000, "USD per million tokens; the dearest APIs charge a few hundred"));
+/** Replicas of one model. */
+const replicaCount = z
+  .number()
+  .int()
+  .min(1, atLeast(1, "scale-to-zero needs a request-holding router"))
+  .max(1000, atMost(1000, "replicas of one model in one environment; plan a larger fleet as several pools or clusters"));
+/** A share of a roofline: efficiencies of the throughput calibration. */
+const efficiency = z
+  .number()
+  .min(0.01, atLeast(0.01, "1% of the physical ceiling; less is a mistake, not a calibration"))
+  .max(1, atMost(1, "a share of the physical ceiling"));
+/** Dense tensor TFLOPS of one GPU. */
+const tflops = z
+  .number()
+  .min(1, atLeast(1, "TFLOPS; every data-centre GPU since 2017 has more than 100"))
+  .max(100_000, atMost(100_000, "TFLOPS, 100 PFLOPS; the fastest GPUs reach about 10,000 dense at FP4"));
+/** Parameters of a model, billions. */
+const parametersB = z
+  .number()
+  .min(0.001, atLeast(0.001, "billions of parameters: one million; the figure is in billions"))
+  .max(100_000, atMost(100_000, "billions of parameters: 100 trillion; the largest published models have about 2 trillion"));
+/** Tokens of context. */
+const contextTokens = (what: string) =>
+  z
+    .number()
+    .int()
+    .max(10_000_000, atMost(10_000_000, `${what}; the longest contexts published are 10 million tokens`));
+
+// ---------------------------------------------------------------------------------------------
+// URLs and verbatim settings
+
+/**
+ * `params` of an issue whose message quotes the value itself, masked: the formatter then leaves
+ * the raw value out (config/zod-issues.ts), so a credential never reaches a message or a log.
+ */
+export const QUOTED_ISSUE = { quoted: true } as const;
+
+/** `what` of safeUrl for the usual case. */
+const HTTP_URL = "an http:// or https:// URL";
+
+/**
+ * A URL of one of `protocols` without spaces and without credentials: no user info
+ * (`https://user:pass@host`), no credential parameter (`?token=`, `X-Amz-Signature`, `sig`, …;
+ * the list is in config/url-safety.ts). `what` names the URLs allowed in messages, `fix` says
+ * where the credentials go instead (the Secret or environment variable the field's description
+ * names). Messages quote the URL with its user info and credential values masked.
+ */
+export const safeUrl = (what: string, fix: string, protocols: readonly string[] = ["http", "https"]) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = urlProblem(value, protocols, what);
+    if (problem === undefined) return;
+    const hint = problem.startsWith("must not carry credentials") ? `; ${fix}` : "";
+    ctx.addIssue({ code: "custom", message: `${problem}, got ${show(maskUrl(value))}${hint}`, params: QUOTED_ISSUE });
+  });
+
+const TEMPLATE_SEQUENCE = /[$%]\{/;
+
+/**
+ * Refuses Terraform template syntax (`${`, `%{`) in a setting Terraform reads verbatim (backend
+ * settings, variable defaults), where the escaping every other string gets (constructs/
+ * terraform-escape.ts) would change the value instead of protecting it. `why` says why, `fix` what to do.
+ */
+const verbatim = (why: string, fix: string) => (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  const message = verbatimProblem(value, why, fix);
+  if (message !== undefined) ctx.addIssue({ code: "custom", message, params: QUOTED_ISSUE });
+};
+
+function verbatimProblem(value: string, why: string, fix: string): string | undefined {
+  if (!TEMPLATE_SEQUENCE.test(value)) return undefined;
+  return `must not contain "\${" or "%{": ${why}, got ${show(maskUrl(value))}; ${fix}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // cluster and backend
@@ -43,6 +134,9 @@ export const TaintObjectSchema = z
   })
   .describe("A node taint: key, value and effect.");
 
+/** Why a Terraform variable's default cannot hold template syntax. */
+const VARIABLE_DEFAULT = "it becomes the default of a Terraform variable, which Terraform takes verbatim (no ${…} expansion)";
+
 export const ClusterSchema = z
   .strictObject({
     kubeconfig: z
@@ -50,13 +144,15 @@ export const ClusterSchema = z
         path: z
           .string()
           .min(1)
+          .superRefine(verbatim(VARIABLE_DEFAULT, "write the path itself, or set TF_VAR_kubeconfig_path at deploy time"))
           .default("~/.kube/config")
           .describe(
-            "Kubeconfig file, read at deploy time (Terraform variable `kubeconfig_path`, overridable with TF_VAR_kubeconfig_path). Must start with `~/` or be relative to the project: absolute paths would tie the plan to one machine.",
+            "Kubeconfig file, read at deploy time (Terraform variable `kubeconfig_path`). Either `~/…`, in the home directory of whoever deploys (the providers expand it), or a path inside the project, relative to its root, which the stack rebases to the directory Terraform runs in (`.kube/prod.yaml` becomes `../../../.kube/prod.yaml` from `cdktf.out/stacks/<name>`). Absolute, `~user/`, Windows, URL and `$VARIABLE` paths and `..` out of the project are refused. TF_VAR_kubeconfig_path overrides it at deploy time, used as given.",
           ),
         context: z
           .string()
           .min(1)
+          .superRefine(verbatim(VARIABLE_DEFAULT, "write the context name itself, or set TF_VAR_kubeconfig_context at deploy time"))
           .describe("Kubeconfig context of the cluster this environment deploys to (variable `kubeconfig_context`)."),
       })
       .describe("How Terraform reaches the cluster."),
@@ -90,7 +186,9 @@ const LocalBackendSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("State file, relative to the project root. @default `state/<name>.tfstate`"),
+      .describe(
+        "State file: a path inside the project, relative to its root and not under `cdktf.out/`, rebased like `cluster.kubeconfig.path` (no `~`: the local backend does not expand it). @default `state/<name>.tfstate`",
+      ),
   })
   .describe("State in a local file (the default).");
 
@@ -98,13 +196,17 @@ const S3BackendSchema = z
   .strictObject({
     type: z.literal("s3"),
     bucket: z.string().min(1).describe("Bucket name."),
-    key: z.string().min(1).optional().describe("Object key. @default `ai-factory/<name>.tfstate`"),
-    region: z.string().min(1).default("us-east-1").describe("Region (any value for most S3-compatible stores)."),
-    endpoint: z
+    key: z
       .string()
-      .url()
+      .min(1)
       .optional()
-      .describe("Endpoint of an S3-compatible store (MinIO, Ceph RGW); credentials come from the usual AWS_* variables."),
+      .describe("Object key: no `/` at either end, no `//`, at most 1024 bytes. @default `ai-factory/<name>.tfstate`"),
+    region: z.string().min(1).default("us-east-1").describe("Region (any value for most S3-compatible stores)."),
+    endpoint: safeUrl(HTTP_URL, "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) at deploy time instead")
+      .optional()
+      .describe(
+        "Endpoint of an S3-compatible store (MinIO, Ceph RGW), without credentials: they come from the usual AWS_* variables.",
+      ),
     usePathStyle: z.boolean().default(false).describe("Path-style addressing, needed by most on-prem S3 stores."),
     encrypt: z
       .boolean()
@@ -118,16 +220,24 @@ const S3BackendSchema = z
 const PgBackendSchema = z
   .strictObject({
     type: z.literal("pg"),
-    schemaName: z.string().min(1).optional().describe("Database schema. @default `ai_factory_<name>`"),
+    schemaName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Database schema: lower-case letters, digits and `_`, at most 63 bytes (PostgreSQL cuts longer names), not starting with `pg_`. @default `ai_factory_<name>` with `-` as `_`, which must fit in 63 bytes too",
+      ),
   })
   .describe("State in PostgreSQL; the connection string comes from PG_CONN_STR at deploy time, never from the file.");
+
+const HTTP_BACKEND_FIX = "set TF_HTTP_USERNAME and TF_HTTP_PASSWORD at deploy time instead";
 
 const HttpBackendSchema = z
   .strictObject({
     type: z.literal("http"),
-    address: z.string().url().describe("State endpoint."),
-    lockAddress: z.string().url().optional().describe("Lock endpoint."),
-    unlockAddress: z.string().url().optional().describe("Unlock endpoint."),
+    address: safeUrl(HTTP_URL, HTTP_BACKEND_FIX).describe("State endpoint, without credentials (TF_HTTP_USERNAME, TF_HTTP_PASSWORD)."),
+    lockAddress: safeUrl(HTTP_URL, HTTP_BACKEND_FIX).optional().describe("Lock endpoint, without credentials."),
+    unlockAddress: safeUrl(HTTP_URL, HTTP_BACKEND_FIX).optional().describe("Unlock endpoint, without credentials."),
   })
   .describe("State behind an HTTP endpoint (GitLab, Terraform HTTP servers); credentials from TF_HTTP_* variables.");
 
@@ -140,25 +250,43 @@ const ConsulBackendSchema = z
   })
   .describe("State in Consul KV; the token comes from CONSUL_HTTP_TOKEN.");
 
+const BACKEND_VERBATIM =
+  "backend settings are not templates (Terraform takes them verbatim, OpenTofu 1.8+ evaluates them), so the text would not stay as written";
+
 export const BackendSchema = z
   .discriminatedUnion("type", [LocalBackendSchema, S3BackendSchema, PgBackendSchema, HttpBackendSchema, ConsulBackendSchema])
+  .superRefine((backend, ctx) => {
+    // Every setting, present and future, of every backend type.
+    for (const [key, value] of Object.entries(backend)) {
+      const message = typeof value === "string" ? verbatimProblem(value, BACKEND_VERBATIM, "write the value itself") : undefined;
+      if (message !== undefined) ctx.addIssue({ code: "custom", path: [key], message, params: QUOTED_ISSUE });
+    }
+  })
   .describe("Terraform state backend.");
 
 // ---------------------------------------------------------------------------------------------
 // mirror for air-gapped sites
 
+/** Registry host (lower-case DNS labels), optional port, optional path of lower-case components. */
+const REGISTRY_PREFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?(\/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$/;
+
 export const MirrorSchema = z
   .strictObject({
     registry: z
       .string()
-      .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.corp.example/mirror")
+      // Docker's reference grammar (distribution/reference): host labels and path components start
+      // and end with a letter or digit, as the model-server chart's image.repository requires too.
+      .regex(REGISTRY_PREFIX, "must be a registry host with an optional path, e.g. registry.corp.example/mirror")
       .describe(
         "Registry prefix for every image: `nvcr.io/nvidia/gpu-operator` is pulled as `<registry>/nvcr.io/nvidia/gpu-operator`.",
       ),
-    chartRepository: z
-      .string()
-      .regex(/^(https?|oci):\/\/\S+$/, "must be an https://, http:// or oci:// URL")
-      .describe("Helm repository (https://) or OCI registry (oci://) that serves every upstream chart under its usual name."),
+    chartRepository: safeUrl(
+      "an https://, http:// or oci:// URL",
+      "authenticate the deploying machine instead (`helm registry login <host>` for an oci:// registry; an https:// repository must be readable without credentials)",
+      ["https", "http", "oci"],
+    ).describe(
+      "Helm repository (https://) or OCI registry (oci://) that serves every upstream chart under its usual name; no credentials in the URL (`helm registry login` on the deploying machine).",
+    ),
   })
   .describe("Internal mirror for air-gapped sites: one setting redirects every image and chart.");
 
@@ -171,12 +299,21 @@ export const InlineServerSchema = z
       .optional()
       .describe("A catalog server to start from; the other fields then override its figures."),
     gpu: catalogId("server.gpu").optional().describe("GPU catalog id."),
-    gpusPerServer: z.number().int().min(1).max(16).optional().describe("GPUs in one server."),
-    priceUsd: nonNegative.optional().describe("Purchase price of one server, USD."),
+    gpusPerServer: z
+      .number()
+      .int()
+      .min(1, atLeast(1, "a GPU server has GPUs"))
+      .max(16, atMost(16, "GPUs in one server, one Kubernetes node; HGX boards carry 8"))
+      .optional()
+      .describe("GPUs in one server."),
+    priceUsd: nonNegative
+      .max(10_000_000, atMost(10_000_000, "USD for one server; more is a typo or a whole cluster's quote"))
+      .optional()
+      .describe("Purchase price of one server, USD."),
     powerKw: z
       .strictObject({
-        idle: nonNegative.describe("Wall power at idle, kW."),
-        max: positive.describe("Wall power at full load, kW."),
+        idle: nonNegative.max(200, atMost(200, "kW for one server; a whole GB200 NVL72 rack draws about 130")).describe("Wall power at idle, kW."),
+        max: positive.max(200, atMost(200, "kW for one server; a whole GB200 NVL72 rack draws about 130")).describe("Wall power at full load, kW."),
       })
       .optional()
       .describe("Power of one server."),
@@ -197,7 +334,7 @@ export const GpuSharingSchema = z
           .number()
           .int()
           .min(2, "time-slicing needs at least 2 replicas per GPU (1 is the same as no sharing)")
-          .max(64)
+          .max(64, atMost(64, "pods sharing one GPU's memory with no isolation; 64 shares of an 80 GB GPU leave 1.25 GB each"))
           .describe("How many pods share one GPU (no memory isolation between them)."),
       })
       .describe("GPU time-slicing through the device plugin."),
@@ -226,6 +363,7 @@ export const NodePoolSchema = z
           .regex(DNS_SUBDOMAIN, "must be a Kubernetes node name (lower-case RFC 1123 subdomain)"),
       )
       .min(1, "a node pool needs at least one node")
+      .max(5000, "a node pool has at most 5000 nodes (Kubernetes supports clusters of up to 5000 nodes)")
       .describe("Names of the existing Kubernetes nodes in the pool; one server each."),
     server: ServerRefSchema,
     gpuSharing: GpuSharingSchema,
@@ -286,7 +424,8 @@ export const GpuOperatorSchema = z
     timeoutSeconds: z
       .number()
       .int()
-      .min(60)
+      .min(60, atLeast(60, "seconds; the operator's first install pulls several images"))
+      .max(86_400, atMost(86_400, "seconds, one day; a release not ready by then has failed"))
       .default(900)
       .describe("How long `helm_release` waits for the operator to become ready."),
   })
@@ -318,37 +457,37 @@ export const InlineModelSchema = z
     name: z.string().min(1).optional().describe("Display name."),
     parametersB: z
       .strictObject({
-        total: positive.describe("All parameters, billions."),
-        active: positive.optional().describe("Parameters used per token (MoE), billions. @default - total"),
+        total: parametersB.describe("All parameters, billions."),
+        active: parametersB.optional().describe("Parameters used per token (MoE), billions; at most `total`. @default - total"),
       })
       .optional()
       .describe("Parameter counts."),
-    layers: z.number().int().positive().optional().describe("Transformer layers."),
-    hiddenSize: z.number().int().positive().optional().describe("Hidden size."),
-    attentionHeads: z.number().int().positive().optional().describe("Query heads."),
-    kvHeads: z.number().int().positive().optional().describe("Key/value heads (GQA)."),
-    headDim: z.number().int().positive().optional().describe("Dimension of one head."),
+    layers: z.number().int().positive().max(1000, atMost(1000, "layers; published models have at most a few hundred")).optional().describe("Transformer layers."),
+    hiddenSize: z.number().int().positive().max(131_072, atMost(131_072, "published models use at most about 16,000")).optional().describe("Hidden size."),
+    attentionHeads: z.number().int().positive().max(1024, atMost(1024, "heads; published models use at most 128")).optional().describe("Query heads."),
+    kvHeads: z.number().int().positive().max(1024, atMost(1024, "heads; published models use at most 128")).optional().describe("Key/value heads (GQA)."),
+    headDim: z.number().int().positive().max(1024, atMost(1024, "published models use 64 to 256")).optional().describe("Dimension of one head."),
     attention: z
       .discriminatedUnion("kind", [
         z.strictObject({
           kind: z.literal("gqa"),
           slidingWindow: z
             .strictObject({
-              layers: z.number().int().positive().describe("Layers with sliding-window attention."),
-              windowTokens: z.number().int().positive().describe("Window length, tokens."),
+              layers: z.number().int().positive().max(1000, atMost(1000, "layers; published models have at most a few hundred")).describe("Layers with sliding-window attention; at most `layers`."),
+              windowTokens: contextTokens("tokens").positive().describe("Window length, tokens."),
             })
             .optional(),
         }),
         z.strictObject({
           kind: z.literal("mla"),
-          kvLoraRank: z.number().int().positive().describe("Latent KV rank."),
-          qkRopeHeadDim: z.number().int().positive().describe("Decoupled RoPE key dimension."),
+          kvLoraRank: z.number().int().positive().max(65_536, atMost(65_536, "DeepSeek-V3 uses 512")).describe("Latent KV rank."),
+          qkRopeHeadDim: z.number().int().positive().max(1024, atMost(1024, "DeepSeek-V3 uses 64")).describe("Decoupled RoPE key dimension."),
         }),
       ])
       .optional()
       .describe("Attention layout. @default `{ kind: gqa }`"),
     nativePrecision: PrecisionSchema.optional().describe("Precision of the published checkpoint. @default `bf16`"),
-    defaultContextTokens: z.number().int().positive().optional().describe("Longest context the model supports."),
+    defaultContextTokens: contextTokens("tokens").positive().optional().describe("Longest context the model supports."),
     huggingFace: z
       .strictObject({
         repo: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, "must be a Hugging Face repository such as org/model").describe("Repository."),
@@ -357,7 +496,10 @@ export const InlineModelSchema = z
       })
       .optional()
       .describe("Where the weights come from."),
-    checkpointGiB: positive.optional().describe("Size of the checkpoint on disk, GiB. @default - parameters × bytes per weight"),
+    checkpointGiB: positive
+      .max(100_000, atMost(100_000, "GiB; a 2-trillion-parameter checkpoint in bf16 is about 3,700"))
+      .optional()
+      .describe("Size of the checkpoint on disk, GiB. @default - parameters × bytes per weight"),
   })
   .describe("A model defined inline, or a catalog model with overrides.");
 
@@ -367,34 +509,45 @@ export const ModelRefSchema = z
 
 export const ReplicasSchema = z
   .union([
-    z.number().int().min(1).describe("A fixed number of replicas."),
+    replicaCount.describe("A fixed number of replicas."),
     z
       .strictObject({
-        min: z.number().int().min(1).describe("Fewest replicas (scale-to-zero needs a request-holding router, so at least 1)."),
-        max: z.number().int().min(1).describe("Most replicas."),
+        min: replicaCount.describe("Fewest replicas (scale-to-zero needs a request-holding router, so at least 1)."),
+        max: replicaCount.describe("Most replicas."),
       })
       .describe("Autoscaling between min and max on queued requests."),
   ])
   .default(1)
   .describe("Replicas: a number, or `{ min, max }` for autoscaling.");
 
-const fraction = z.number().min(0).max(1);
-
 export const TokenMixSchema = z
   .strictObject({
     input: fraction.describe("Fresh prompt tokens."),
     cachedInput: fraction.describe("Prompt tokens read from a prompt cache."),
     cacheWrite: fraction.describe("Prompt tokens written to a prompt cache."),
-    output: fraction.describe("Generated tokens (reasoning tokens included)."),
+    output: z
+      .number()
+      .min(0.000001, atLeast(0.000001, "every request generates at least one token; with none, a replica's rate in tokens of all classes is unbounded", "0.000001"))
+      .max(1, atMost(1, "a share of the whole"))
+      .describe("Generated tokens (reasoning tokens included)."),
   })
   .describe("Shares of the tokens by class; they sum to 1.");
 
 export const DemandSchema = z
   .strictObject({
-    tokensPerDay: positive.describe("Tokens a day, all classes together."),
+    tokensPerDay: z
+      .number()
+      .min(1, atLeast(1, "tokens a day; leave `demand` out for a model with none yet"))
+      .max(1e15, atMost(1e15, "a quadrillion tokens a day; more is a unit mistake", "1e15"))
+      .describe("Tokens a day, all classes together."),
     mix: TokenMixSchema,
-    peakToAverage: z.number().min(1).default(COST_DEFAULTS.peakToAverage.value).describe("Peak rate over the daily average rate; capacity is sized for the peak."),
+    peakToAverage: z
+      .number()
+      .min(1, atLeast(1, "the busiest hour's rate over the day's average"))
+      .max(100, atMost(100, "a peak of 100 times the average carries a whole day's tokens in under 15 minutes"))
+      .default(COST_DEFAULTS.peakToAverage.value).describe("Peak rate over the daily average rate; capacity is sized for the peak."),
     maxSecondsPerOutputToken: positive
+      .max(60, atMost(60, "seconds per output token; a slower target is no latency target"))
       .optional()
       .describe("Latency target: at most this many seconds per output token for one sequence (0.04 = 25 tokens/s)."),
   })
@@ -405,44 +558,61 @@ export const ModelDeploymentSchema = z
     model: ModelRefSchema,
     pool: dnsLabel("pool").describe("Node pool the model runs on."),
     precision: PrecisionSchema.optional().describe("Weight precision. @default - the checkpoint's native precision"),
-    tensorParallel: z.number().int().min(1).max(16).default(1).describe("GPUs one replica shards the model over (one server at most)."),
+    tensorParallel: z
+      .number()
+      .int()
+      .min(1, atLeast(1, "GPUs per replica"))
+      .max(16, atMost(16, "GPUs of one server; serving across servers is out of scope"))
+      .default(1).describe("GPUs one replica shards the model over (one server at most)."),
     maxContextTokens: z
       .number()
       .int()
-      .min(256)
+      .min(256, atLeast(256, "tokens; vLLM needs room for a prompt and an answer"))
+      .max(10_000_000, atMost(10_000_000, "tokens; the longest contexts published are 10 million tokens"))
       .optional()
       .describe("Context length per sequence (`--max-model-len`). @default - the model's context, at most 32768"),
     maxConcurrentSequences: z
       .number()
       .int()
-      .min(1)
+      .min(1, atLeast(1, "a replica serves at least one sequence"))
+      .max(16_384, atMost(16_384, "sequences one replica decodes at once; vLLM's default is 256"))
       .default(16)
       .describe("Sequences one replica serves at once at full context (`--max-num-seqs`); the fit check sizes KV cache for them."),
     replicas: ReplicasSchema,
     autoscaling: z
       .strictObject({
         kind: z.enum(["keda", "hpa"]).default("keda").describe("KEDA ScaledObject or HorizontalPodAutoscaler."),
-        prometheusServerAddress: z
-          .string()
-          .url()
+        prometheusServerAddress: safeUrl(
+          HTTP_URL,
+          "KEDA queries Prometheus without credentials here: use an in-cluster address that needs none, e.g. http://prometheus-operated.monitoring.svc:9090",
+        )
           .default("http://prometheus-operated.monitoring.svc:9090")
-          .describe("Prometheus that scrapes vLLM (KEDA)."),
-        waitingRequestsThreshold: z.number().positive().default(5).describe("Queued requests per replica that trigger a scale-up."),
+          .describe("Prometheus that scrapes vLLM (KEDA): an http(s) URL without credentials."),
+        waitingRequestsThreshold: z
+          .number()
+          .positive()
+          .max(10_000, atMost(10_000, "queued requests per replica; a replica serves a few hundred at once"))
+          .default(5).describe("Queued requests per replica that trigger a scale-up."),
       })
       .default({ kind: "keda", prometheusServerAddress: "http://prometheus-operated.monitoring.svc:9090", waitingRequestsThreshold: 5 })
       .describe("How `replicas: { min, max }` scales, on `vllm:num_requests_waiting`."),
     kvCacheDtype: z.enum(["auto", "bf16", "fp8"]).default("auto").describe("KV-cache element type; fp8 halves the KV memory."),
     gpuMemoryUtilization: z
       .number()
-      .min(0.5)
-      .max(0.98)
+      .min(0.5, atLeast(0.5, "a share of GPU memory; below half, the weights of most models leave no KV cache"))
+      .max(0.98, atMost(0.98, "a share of GPU memory; the CUDA context and other processes need the rest"))
       .default(0.9)
       .describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`), always emitted."),
-    overheadGiB: nonNegative.optional().describe("Runtime overhead per GPU in the fit check. @default 2"),
+    overheadGiB: nonNegative.max(1024, atMost(1024, "GiB per GPU; no GPU has 1 TiB")).optional().describe("Runtime overhead per GPU in the fit check. @default 2"),
     apiKeySecret: z
       .strictObject({
         name: dnsLabel("secret name").describe("Existing Secret in the models namespace."),
-        key: z.string().min(1).default("VLLM_API_KEY").describe("Key in the Secret."),
+        key: z
+          .string()
+          .max(253, "must be a Secret key of at most 253 characters")
+          .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."')
+          .default("VLLM_API_KEY")
+          .describe("Key in the Secret (letters, digits, `-`, `_`, `.`)."),
       })
       .optional()
       .describe("API key the server requires, from an existing Secret (never inline)."),
@@ -459,7 +629,10 @@ export const ModelDeploymentSchema = z
         "How an update replaces replicas: `surge` starts a new replica before stopping an old one (no lost capacity; the pool keeps one replica's GPUs free for it), `recreate` stops the replicas first (a short outage, no spare GPUs: a 4-GPU workstation can serve a model at tensorParallel 4).",
       ),
     demand: DemandSchema.optional(),
-    measuredTokensPerSecond: positive
+    measuredTokensPerSecond: z
+      .number()
+      .min(0.01, atLeast(0.01, "output tokens per second; a replica slower than that serves no one"))
+      .max(10_000_000, atMost(10_000_000, "output tokens per second of one replica; it must also stay under the replica's compute ceiling"))
       .optional()
       .describe("Measured output tokens per second of one replica at this configuration; replaces the roofline estimate."),
   })
@@ -495,7 +668,9 @@ export const ModelSourceSchema = z
     z
       .strictObject({
         kind: z.literal("s3"),
-        endpoint: z.string().url().describe("S3-compatible endpoint (MinIO, Ceph RGW)."),
+        endpoint: safeUrl(HTTP_URL, "put the keys in the Secret named by credentialsSecret instead").describe(
+          "S3-compatible endpoint (MinIO, Ceph RGW), without credentials (they come from `credentialsSecret`).",
+        ),
         bucket: z.string().min(1).describe("Bucket holding `<org>/<model>/<revision>/` folders."),
         prefix: z.string().default("").describe("Key prefix inside the bucket."),
         credentialsSecret: dnsLabel("secret name").describe(
@@ -506,14 +681,19 @@ export const ModelSourceSchema = z
     z
       .strictObject({
         kind: z.literal("http"),
-        url: z.string().url().describe("Base URL of a mirror laid out as `<org>/<model>/<revision>/<file>`."),
+        url: safeUrl(
+          HTTP_URL,
+          "the prefetch Jobs read an HTTP mirror without credentials: restrict it by network, or use `kind: s3` with credentialsSecret",
+        ).describe("Base URL of a mirror laid out as `<org>/<model>/<revision>/<file>`, readable without credentials."),
       })
       .describe("An internal HTTP mirror."),
     z
       .strictObject({
         kind: z.literal("huggingFace"),
         tokenSecret: dnsLabel("secret name").optional().describe("Existing Secret with HF_TOKEN, needed for gated models."),
-        endpoint: z.string().url().optional().describe("HF_ENDPOINT of a Hugging Face proxy. @default - huggingface.co"),
+        endpoint: safeUrl(HTTP_URL, "put the token in the Secret named by tokenSecret (key HF_TOKEN) instead")
+          .optional()
+          .describe("HF_ENDPOINT of a Hugging Face proxy, without credentials (the token comes from `tokenSecret`). @default - huggingface.co"),
       })
       .describe("The Hugging Face hub, where a site allows it."),
   ])
@@ -523,11 +703,16 @@ export const ModelStoreSchema = z
   .strictObject({
     volume: ModelStoreVolumeSchema,
     source: ModelSourceSchema,
-    headroomPercent: z.number().min(0).max(500).default(20).describe("Space beyond the weights, percent."),
+    headroomPercent: z
+      .number()
+      .min(0, atLeast(0, "percent beyond the weights"))
+      .max(500, atMost(500, "percent beyond the weights"))
+      .default(20).describe("Space beyond the weights, percent."),
     sizeGiB: z
       .number()
       .int()
       .positive()
+      .max(1_048_576, atMost(1_048_576, "GiB, 1 PiB"))
       .optional()
       .describe(
         "Size of the claim, GiB; at least the weights plus headroom. Set it to keep the claim's size when a model is removed (a claim cannot shrink). @default - the weights plus headroom, rounded up to 10 GiB",
@@ -535,7 +720,8 @@ export const ModelStoreSchema = z
     prefetchTimeoutMinutes: z
       .number()
       .int()
-      .min(5)
+      .min(5, atLeast(5, "minutes; a download of any checkpoint takes longer"))
+      .max(10_080, atMost(10_080, "minutes, one week"))
       .optional()
       .describe("How long `terraform apply` waits for a prefetch Job. @default - from the weights' size at 50 MB/s, at least 30"),
   })
@@ -553,10 +739,10 @@ export const ApiAlternativeSchema = z
       id: catalogId("api.id").describe("Name in reports."),
       usdPerMillion: z
         .strictObject({
-          input: nonNegative,
-          cachedInput: nonNegative,
-          cacheWrite: nonNegative,
-          output: nonNegative,
+          input: usdPerMillion,
+          cachedInput: usdPerMillion,
+          cacheWrite: usdPerMillion,
+          output: usdPerMillion,
         })
         .describe("USD per million tokens of each class."),
     }),
@@ -568,7 +754,7 @@ export const GpuRentalAlternativeSchema = z
     catalogId("gpuRental"),
     z.strictObject({
       id: catalogId("gpuRental.id").describe("Name in reports."),
-      usdPerGpuHour: positive.describe("USD per GPU-hour."),
+      usdPerGpuHour: positive.max(1000, atMost(1000, "USD per GPU-hour; cloud GPUs rent for well under 100")).describe("USD per GPU-hour."),
     }),
   ])
   .describe("A price-book id, or an inline quote.");
@@ -588,28 +774,50 @@ export const AlternativeSchema = z
 
 export const CostsSchema = z
   .strictObject({
-    hoursPerMonth: positive.default(d.hoursPerMonth.value).describe("Hours in a month."),
+    hoursPerMonth: z
+      .number()
+      .min(672, atLeast(672, "a month has at least 28 × 24 hours"))
+      .max(744, atMost(744, "a month has at most 31 × 24 hours")).default(d.hoursPerMonth.value).describe("Hours in a month."),
     horizonMonths: z
-      .array(z.number().int().min(1))
+      .array(
+        z
+          .number()
+          .int()
+          .min(1, atLeast(1, "months"))
+          .max(600, atMost(600, "months: a horizon of at most 50 years")),
+      )
       .min(1)
+      .refine((months) => new Set(months).size === months.length, "must not repeat a month count")
       .default([...d.horizonMonths.value])
       .describe("Months at which savings are reported."),
-    amortizationYears: positive.default(d.amortizationYears.value).describe("Straight-line depreciation period, years."),
-    residualPercent: z.number().min(0).max(100).default(d.residualPercent.value).describe("Resale value at the end, percent of capex."),
-    infraCapexPercent: nonNegative.default(d.infraCapexPercent.value).describe("Network, racks, storage, installation: percent of the servers' price."),
-    electricityUsdPerKwh: nonNegative.default(d.electricityUsdPerKwh.value).describe("Electricity, USD per kWh."),
-    pue: z.number().min(1).default(d.pue.value).describe("Power usage effectiveness of the room (cooling and losses)."),
-    spaceUsdPerMonth: nonNegative.default(d.spaceUsdPerMonth.value).describe("Fixed rent, USD per month."),
-    spaceUsdPerKwMonth: nonNegative.default(d.spaceUsdPerKwMonth.value).describe("Colocation rent per kW of the servers' maximum power, USD per kW-month."),
-    supportPercentPerYear: nonNegative.default(d.supportPercentPerYear.value).describe("Hardware support, percent of capex per year."),
+    amortizationYears: z
+      .number()
+      .min(1, atLeast(1, "years; servers are depreciated over 3 to 6"))
+      .max(50, atMost(50, "years"))
+      .default(d.amortizationYears.value).describe("Straight-line depreciation period, years."),
+    residualPercent: z
+      .number()
+      .min(0, atLeast(0, "percent of capex"))
+      .max(100, atMost(100, "percent of capex: nothing resells for more than it cost"))
+      .default(d.residualPercent.value).describe("Resale value at the end, percent of capex."),
+    infraCapexPercent: nonNegative.max(1000, atMost(1000, "percent of the servers' price; more is a typo")).default(d.infraCapexPercent.value).describe("Network, racks, storage, installation: percent of the servers' price."),
+    electricityUsdPerKwh: nonNegative.max(10, atMost(10, "USD per kWh; electricity costs under 1 everywhere")).default(d.electricityUsdPerKwh.value).describe("Electricity, USD per kWh."),
+    pue: z
+      .number()
+      .min(1, atLeast(1, "facility power over IT power"))
+      .max(5, atMost(5, "even old server rooms run below 3"))
+      .default(d.pue.value).describe("Power usage effectiveness of the room (cooling and losses)."),
+    spaceUsdPerMonth: nonNegative.max(10_000_000, atMost(10_000_000, "USD a month")).default(d.spaceUsdPerMonth.value).describe("Fixed rent, USD per month."),
+    spaceUsdPerKwMonth: nonNegative.max(10_000, atMost(10_000, "USD per kW-month; colocation rents for a few hundred")).default(d.spaceUsdPerKwMonth.value).describe("Colocation rent per kW of the servers' maximum power, USD per kW-month."),
+    supportPercentPerYear: nonNegative.max(100, atMost(100, "percent of capex a year: support dearer than the hardware is a typo")).default(d.supportPercentPerYear.value).describe("Hardware support, percent of capex per year."),
     staff: z
       .strictObject({
-        fte: nonNegative.describe("Full-time equivalents running the factory."),
-        usdPerYear: nonNegative.describe("Loaded cost of one FTE, USD per year."),
+        fte: nonNegative.max(10_000, atMost(10_000, "full-time equivalents")).describe("Full-time equivalents running the factory."),
+        usdPerYear: nonNegative.max(10_000_000, atMost(10_000_000, "USD a year for one person")).describe("Loaded cost of one FTE, USD per year."),
       })
       .default({ ...d.staff.value })
       .describe("People."),
-    utilization: z.number().min(0).max(1).default(d.utilization.value).describe("Average load between idle (0) and full power (1), for the energy bill."),
+    utilization: fraction.default(d.utilization.value).describe("Average load between idle (0) and full power (1), for the energy bill."),
     alternatives: z
       .array(AlternativeSchema)
       .default(DEFAULT_ALTERNATIVES.map((a) => ({ ...a })))
@@ -632,26 +840,50 @@ export const SourceSchema = z
   })
   .describe("The source of an overriding figure (mandatory: reports print what every number rests on).");
 
+/** A GPU id: it becomes the node label value `ai-factory.io/gpu` (placement.ts), so at most 63 characters. */
+const gpuId = z
+  .string()
+  .max(63, 'GPU id must be at most 63 characters (it becomes the node label value "ai-factory.io/gpu")')
+  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'GPU id must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (it becomes a node label value)');
+
 export const GpuOverrideSchema = z
   .strictObject({
     name: z.string().min(1).optional().describe("Marketing name."),
-    memoryGiB: positive.optional().describe("GPU memory, GiB."),
-    memoryBandwidthTBps: positive.optional().describe("Memory bandwidth, TB/s."),
+    memoryGiB: z
+      .number()
+      .min(1, atLeast(1, "GiB"))
+      .max(4096, atMost(4096, "GiB; the largest GPUs have 288 GB"))
+      .optional()
+      .describe("GPU memory, GiB."),
+    memoryBandwidthTBps: z
+      .number()
+      .min(0.01, atLeast(0.01, "TB/s, 10 GB/s: slower than any GPU's memory"))
+      .max(100, atMost(100, "TB/s; the fastest GPUs reach 8"))
+      .optional()
+      .describe("Memory bandwidth, TB/s."),
     denseTflops: z
       .strictObject({
-        bf16: positive.optional().describe("Dense BF16 TFLOPS."),
-        fp8: positive.nullable().optional().describe("Dense FP8 TFLOPS; null where not native."),
-        fp4: positive.nullable().optional().describe("Dense FP4 TFLOPS; null where not native."),
+        bf16: tflops.optional().describe("Dense BF16 TFLOPS."),
+        fp8: tflops.nullable().optional().describe("Dense FP8 TFLOPS; null where not native."),
+        fp4: tflops.nullable().optional().describe("Dense FP4 TFLOPS; null where not native."),
       })
       .optional()
       .describe("Dense tensor throughput."),
-    tdpW: positive.optional().describe("Board power, W."),
+    tdpW: z
+      .number()
+      .min(1, atLeast(1, "W"))
+      .max(10_000, atMost(10_000, "W; the most power-hungry GPUs draw about 1,400"))
+      .optional()
+      .describe("Board power, W."),
     migProfiles: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[1-7]g\.\d+gb$/, "must be a MIG profile name such as 3g.40gb"),
-          memoryGiB: positive,
-          instancesPerGpu: z.number().int().min(1).max(7),
+          name: z
+            .string()
+            .max(20, 'must be at most 20 characters (it names the node label value "all-<profile>" and the resource "nvidia.com/mig-<profile>")')
+            .regex(/^[1-7]g\.\d+gb$/, "must be a MIG profile name such as 3g.40gb"),
+          memoryGiB: z.number().min(1, atLeast(1, "GiB; the smallest MIG slices have 5 GB")).max(4096, atMost(4096, "GiB; the largest GPUs have 288 GB")),
+          instancesPerGpu: z.number().int().min(1, atLeast(1, "instances")).max(7, atMost(7, "MIG splits a GPU into at most 7 instances")),
         }),
       )
       .optional()
@@ -662,21 +894,25 @@ export const GpuOverrideSchema = z
 
 export const CalibrationOverrideSchema = z
   .strictObject({
-    computeEfficiency: z.number().positive().max(1).optional().describe("Share of the compute ceiling reached by compute-bound decode."),
-    computeEfficiencyFp4: z.number().positive().max(1).optional().describe("The same at FP4."),
-    memoryBandwidthEfficiency: z.number().positive().max(1).optional().describe("Share of HBM bandwidth reached by bandwidth-bound decode."),
-    prefillEfficiency: z.number().positive().max(1).optional().describe("Share of the compute ceiling charged for prompt tokens."),
+    computeEfficiency: efficiency.optional().describe("Share of the compute ceiling reached by compute-bound decode."),
+    computeEfficiencyFp4: efficiency.optional().describe("The same at FP4."),
+    memoryBandwidthEfficiency: efficiency.optional().describe("Share of HBM bandwidth reached by bandwidth-bound decode."),
+    prefillEfficiency: efficiency.optional().describe("Share of the compute ceiling charged for prompt tokens."),
     source: SourceSchema,
   })
   .describe("Throughput calibration factors replacing the catalog's (catalog/calibration.ts), e.g. fitted on your own benchmark.");
 
 export const CatalogOverridesSchema = z
   .strictObject({
-    gpus: z.record(catalogId("GPU id"), GpuOverrideSchema).default({}).describe("GPUs, keyed by catalog id."),
+    gpus: z.record(gpuId, GpuOverrideSchema).default({}).describe("GPUs, keyed by catalog id."),
     calibration: CalibrationOverrideSchema.optional(),
     registry: z
       .strictObject({
-        pullMBps: positive.describe("Sustained image pull rate from the registry (or mirror) to one node, MB/s (10^6 bytes)."),
+        pullMBps: z
+          .number()
+          .min(1, atLeast(1, "MB/s; slower, a first install would wait hours for each image"))
+          .max(100_000, atMost(100_000, "MB/s, 100 GB/s: faster than any node's network"))
+          .describe("Sustained image pull rate from the registry (or mirror) to one node, MB/s (10^6 bytes)."),
         source: SourceSchema,
       })
       .optional()
@@ -704,6 +940,15 @@ export const MonitoringSchema = z
 // ---------------------------------------------------------------------------------------------
 // the environment
 
+/**
+ * A node pool name: a DNS label of at most 58 characters, because it becomes the node label value
+ * `pool-<name>` (`nvidia.com/device-plugin.config`, placement.ts), and label values have at most 63.
+ */
+const poolName = z
+  .string()
+  .max(58, 'node pool name must be at most 58 characters (it becomes the node label value "pool-<name>", at most 63)')
+  .regex(DNS_LABEL, 'node pool name must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
 export const NamespacesSchema = z
   .strictObject({
     gpuOperator: dnsLabel("namespace").default("gpu-operator").describe("Namespace of the GPU Operator (Pod Security `privileged`)."),
@@ -711,6 +956,36 @@ export const NamespacesSchema = z
   })
   .default({ gpuOperator: "gpu-operator", models: "ai-models" })
   .describe("Namespaces the stack creates.");
+
+/**
+ * cdktf encodes its own tokens in strings as `${TfToken[…]}`, `#{TfToken[…]}`, `&{TfToken[…]}`
+ * and resolves every such marker it finds at synth: in a value from the file it would replace the
+ * text with a reference of the stack, or fail the synth. No value may contain one, key or string.
+ */
+function refuseTokenMarkers(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  const visit = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === "string") {
+      if (v.includes(CDKTF_TOKEN_MARKER)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `must not contain "${CDKTF_TOKEN_MARKER}": cdktf reads it as one of its own tokens and would replace the text or fail the synth, got ${show(maskUrl(v))}; reword the value`,
+          params: QUOTED_ISSUE,
+        });
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => visit(item, [...path, i]));
+    } else if (v !== null && typeof v === "object") {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes(CDKTF_TOKEN_MARKER)) visit(key, [...path, key]);
+        visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(value, []);
+}
+
+const CDKTF_TOKEN_MARKER = "{TfToken[";
 
 export const EnvironmentSchema = z
   .strictObject({
@@ -721,7 +996,7 @@ export const EnvironmentSchema = z
     mirror: MirrorSchema.optional(),
     namespaces: NamespacesSchema,
     nodePools: z
-      .record(dnsLabel("node pool name"), NodePoolSchema)
+      .record(poolName, NodePoolSchema)
       .refine((pools) => Object.keys(pools).length > 0, "an environment needs at least one node pool")
       .describe("GPU node pools, keyed by pool name."),
     gpuOperator: GpuOperatorSchema,
@@ -737,6 +1012,7 @@ export const EnvironmentSchema = z
     costs: CostsSchema.prefault({}),
     catalog: CatalogOverridesSchema.optional(),
   })
+  .superRefine(refuseTokenMarkers)
   .describe("One environment: one cluster, one cdktf stack.");
 
 /** An environment file as written (defaults not yet applied). */

@@ -147,7 +147,10 @@ export function zodIssuesToProblems(
         message =
           got === undefined
             ? `is required (${issue.expected})`
-            : `expected ${issue.expected}, got ${show(got)}`;
+            : typeof got === "number" && !Number.isFinite(got)
+              ? // YAML's .nan and .inf are numbers to the parser, but no field takes them.
+                `expected a finite number, got ${show(got)}`
+              : `expected ${issue.expected}, got ${show(got)}`;
         break;
       case "invalid_value":
         message = `got ${show(got)}; allowed: ${oneOf(issue.values.map(String))}`;
@@ -173,11 +176,17 @@ export function zodIssuesToProblems(
         break;
       }
       default:
-        message = got === undefined ? issue.message : `${issue.message}, got ${show(got)}`;
+        // A refinement that quotes the value itself, masked (a URL with credentials), never gets the raw value appended.
+        message = got === undefined || quotesValue(issue) ? issue.message : `${issue.message}, got ${show(got)}`;
     }
     problems.push({ file, path, message });
   }
   return problems;
+}
+
+/** Whether the issue's message already quotes the value (`params.quoted`, see QUOTED_ISSUE in schema.ts). */
+function quotesValue(issue: z.core.$ZodIssue): boolean {
+  return issue.code === "custom" && (issue.params as { quoted?: unknown } | undefined)?.quoted === true;
 }
 
 /** The (un-narrowed) union schema at `path`, so an invalid_union issue can list what it accepts. */

@@ -247,14 +247,6 @@ export function prefetchJobName(repo: string, revision: string): string {
   return `${JOB_PREFIX}${short}-${revision.slice(0, 8)}`;
 }
 
-/**
- * A string as Terraform must see it to keep it literal: in Terraform JSON every string is a
- * template, so `${` and `%{` from the environment file (an endpoint, a path) are doubled.
- */
-export function terraformLiteral(value: string): string {
-  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
-
 /** Quotes a value as one POSIX shell word. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -271,7 +263,8 @@ export function shellQuote(value: string): string {
  * partial directory (rclone and huggingface_hub skip files already complete). Partial directories
  * of other pods are removed: the Job runs one pod at a time, so they belong to pods that died.
  *
- * The script contains no `${` or `%{`: Terraform would read them as template syntax in the JSON.
+ * The script's own text contains no `${` or `%{`: Terraform would read them as template syntax in
+ * the JSON (values from the environment in it are escaped by the stack, constructs/terraform-escape.ts).
  * `POD_NAME` comes from the downward API.
  *
  * @param target absolute directory of the checkpoint, e.g. `/models/org/model/<revision>`

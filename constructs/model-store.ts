@@ -46,7 +46,6 @@ import {
   runtimeFilesCommand,
   runtimeFilesJobName,
   sortModels,
-  terraformLiteral,
 } from "./model-store-plan";
 
 export type { StoredModel } from "./model-store-plan";
@@ -65,7 +64,10 @@ const COMMON_LABELS = {
 export interface ModelStoreProps {
   /** Namespace of the claim and the prefetch Jobs: the models namespace (Pod Security `restricted`). */
   readonly namespace: string;
-  /** `modelStore` of the environment: volume, source, headroom, prefetch timeout. */
+  /**
+   * `modelStore` of the environment: volume, source, headroom, prefetch timeout. Its strings reach
+   * Terraform as given: `AiFactoryStack` escapes its input (constructs/terraform-escape.ts).
+   */
   readonly config: ModelStoreConfig;
   /** The checkpoints to keep, one per repo + revision (any order; the store sorts them). */
   readonly models: readonly StoredModel[];
@@ -154,8 +156,8 @@ export class ModelStore extends Construct {
       this.storageClass = new StorageClassV1(this, "nfs-storage-class", {
         metadata: { name: NFS_STORAGE_CLASS, labels: { ...COMMON_LABELS } },
         storageProvisioner: NFS_CSI_PROVISIONER,
-        parameters: { server: terraformLiteral(volume.server), share: terraformLiteral(volume.path) },
-        mountOptions: volume.mountOptions.map(terraformLiteral),
+        parameters: { server: volume.server, share: volume.path },
+        mountOptions: [...volume.mountOptions],
         // The weights outlive the claim: an admin deletes them on the server.
         reclaimPolicy: "Retain",
         volumeBindingMode: "Immediate",
@@ -302,7 +304,7 @@ export class ModelStore extends Construct {
                 name: "prefetch",
                 image: prefetchImage(config.source, props.mirror),
                 imagePullPolicy: "IfNotPresent",
-                command: job.command.map(terraformLiteral),
+                command: job.command,
                 env: job.env.map(toProviderEnv),
                 resources: {
                   requests: { ...PREFETCH_RESOURCES.requests },
@@ -338,5 +340,5 @@ export class ModelStore extends Construct {
 function toProviderEnv(env: EnvVar): JobV1SpecTemplateSpecContainerEnv {
   if (env.secretKeyRef) return { name: env.name, valueFrom: { secretKeyRef: { ...env.secretKeyRef } } };
   if (env.fieldPath) return { name: env.name, valueFrom: { fieldRef: { fieldPath: env.fieldPath } } };
-  return { name: env.name, value: env.value === undefined ? undefined : terraformLiteral(env.value) };
+  return { name: env.name, value: env.value };
 }

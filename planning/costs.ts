@@ -11,7 +11,7 @@ import type { Costs } from "../config/schema";
 import { GIB } from "./memory";
 import type { ModelPlan, Plan } from "./plan";
 import { FactorySizing, ModelSizingInput, sizeFactory, tokensPerMonth } from "./sizing";
-import { estimateThroughput } from "./throughput";
+import { estimateThroughput, measuredAboveCeiling } from "./throughput";
 import { CostAlternative, CostAssumption, CostParams, CostServerGroup, CostSummary, computeCosts } from "./tco";
 
 /** Everything a cost report needs. */
@@ -45,10 +45,19 @@ export function effectiveGpu(m: ModelPlan): GpuSpec {
  */
 export const AVERAGE_CONTEXT_FRACTION = 0.5;
 
-function sizingInput(m: ModelPlan, calibration: ThroughputCalibration): ModelSizingInput | undefined {
+function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: string, problems: Problem[]): ModelSizingInput | undefined {
   const d = m.model.deployment;
   if (!d.demand) return undefined;
   const tp = m.allocation.kind === "gpu" ? m.model.tensorParallel : 1;
+  let measured = d.measuredTokensPerSecond;
+  if (measured !== undefined) {
+    const above = measuredAboveCeiling({ model: m.model.spec, gpu: effectiveGpu(m), precision: m.model.precision, tensorParallel: tp }, measured);
+    if (above !== undefined) {
+      // Reported, and the roofline estimate used meanwhile, so the rest of the plan is still costed.
+      problems.push({ file, path: ["models", m.model.servedName, "measuredTokensPerSecond"], message: above.replace(/^measuredTokensPerSecond /, "") });
+      measured = undefined;
+    }
+  }
   const fit = m.fit.perGpu;
   const kvBytes = Math.max(0, fit.usableGiB - fit.weightsGiB - fit.overheadGiB) * tp * GIB;
   const throughput = estimateThroughput({
@@ -61,7 +70,7 @@ function sizingInput(m: ModelPlan, calibration: ThroughputCalibration): ModelSiz
     kvCachePrecision: d.kvCacheDtype,
     maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
     maxConcurrentSequences: m.model.maxConcurrentSequences,
-    measuredTokensPerSecond: d.measuredTokensPerSecond,
+    measuredTokensPerSecond: measured,
     calibration,
   });
   return {
@@ -114,10 +123,12 @@ export function planCosts(
   options: { readonly allowShortfall?: boolean } = {},
 ): { costs: CostPlan; problems: Problem[] } {
   const costs = env.config.costs;
-  const inputs = plan.models.map((m) => sizingInput(m, env.calibration)).filter((x): x is ModelSizingInput => x !== undefined);
+  const problems: Problem[] = [];
+  const inputs = plan.models
+    .map((m) => sizingInput(m, env.calibration, env.file, problems))
+    .filter((x): x is ModelSizingInput => x !== undefined);
   const sizing = inputs.length > 0 ? sizeFactory(inputs, { hoursPerMonth: costs.hoursPerMonth }) : null;
 
-  const problems: Problem[] = [];
   if (sizing && !(options.allowShortfall ?? costs.allowShortfall)) {
     for (const m of sizing.models) {
       if (m.shortfall) {

@@ -335,9 +335,16 @@ function placementIssue(plan: PoolPlan, onPool: readonly ModelPlan[]): PlanIssue
 
   const largestAsk = Math.max(surge, ...demand.map((x) => x.count));
   if (largestAsk <= unitsPerNode) {
-    // Each replica on a node of its own always places, so this ends.
+    // Each replica (and the surge one) on a node of its own always places, and first-fit never
+    // places less on more nodes: search the fewest in between (up to 1000 replicas, a linear
+    // search would pack a thousand times).
     let added = 1;
-    while (!places(demand, nodes + added, unitsPerNode)) added++;
+    let most = Math.max(1, demand.reduce((n, x) => n + x.replicas, 0) + (surge > 0 ? 1 : 0));
+    while (added < most) {
+      const mid = Math.floor((added + most) / 2);
+      if (places(demand, nodes + mid, unitsPerNode)) most = mid;
+      else added = mid + 1;
+    }
     fixes.push({ changes: [{ kind: "addNodes", path: ["nodePools", pool.name, "nodes"], count: added }] });
   }
 

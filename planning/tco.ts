@@ -247,15 +247,20 @@ export function rentalMonthlyUsd(gpuHoursPerMonth: number, usdPerGpuHour: number
   return gpuHoursPerMonth * usdPerGpuHour;
 }
 
-/** capex / (alternative − opex) months; null when the alternative is not dearer than opex. */
+/**
+ * capex / (alternative − opex) months; null when the alternative is not dearer than opex, or so
+ * little dearer that the months overflow (never, in any horizon a report shows).
+ */
 export function breakEvenMonths(capex: number, alternativeMonthlyUsd: number, opexMonthlyUsd: number): number | null {
   const monthlySaving = alternativeMonthlyUsd - opexMonthlyUsd;
-  return monthlySaving > 0 ? capex / monthlySaving : null;
+  const months = capex / monthlySaving;
+  return monthlySaving > 0 && Number.isFinite(months) ? months : null;
 }
 
 /**
  * 100 × (1 − (capex × ceil(N / (12 × amortizationYears)) + N × opex) / (N × alternative)): the
- * hardware is bought again at the start of each amortization period. Null when the alternative costs nothing.
+ * hardware is bought again at the start of each amortization period. Null when the alternative costs nothing
+ * (or so little that the ratio overflows).
  */
 export function savingsPercent(
   months: number,
@@ -266,7 +271,9 @@ export function savingsPercent(
 ): number | null {
   const alternative = months * alternativeMonthlyUsd;
   if (!(alternative > 0)) return null;
-  return 100 * (1 - onPremCumulativeUsd(months, capex, opexMonthlyUsd, amortizationYears) / alternative);
+  const percent = 100 * (1 - onPremCumulativeUsd(months, capex, opexMonthlyUsd, amortizationYears) / alternative);
+  // An alternative priced at a sliver of a cent makes the ratio overflow: it costs next to nothing.
+  return Number.isFinite(percent) ? percent : null;
 }
 
 /**

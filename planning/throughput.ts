@@ -231,6 +231,28 @@ function chooseBatch(
   return { batch, stepTime: step(batch), boundBy, meetsLatencyTarget };
 }
 
+/**
+ * What no measurement of one replica can exceed: its compute ceiling, TP × dense FLOPS ÷ (2 × active
+ * parameters) output tokens per second. Returns the message (without a path) when `measured` is
+ * above it, else undefined: the cost plan reports it as a problem of the file, and
+ * `estimateThroughput` throws on it (its callers check first).
+ */
+export function measuredAboveCeiling(
+  input: Pick<ThroughputInput, "model" | "gpu" | "precision" | "tensorParallel">,
+  measured: number,
+): string | undefined {
+  const compute = computeFlops(input.gpu, input.precision);
+  const tp = input.tensorParallel;
+  // The same operations, in the same order, as estimateThroughput's ceiling: equal to the last bit.
+  const computeCeiling = (tp * compute.flops) / (2 * (input.model.parametersB.active * 1e9));
+  if (!(measured > computeCeiling)) return undefined;
+  return (
+    `measuredTokensPerSecond ${measured} exceeds the physical ceiling ${Math.floor(computeCeiling)} tokens/s of one replica ` +
+    `(2 × ${input.model.parametersB.active}B active parameters FLOPs per token at ${+(compute.flops / 1e12).toPrecision(6)} ${compute.precision} ` +
+    `TFLOPS × ${tp} on ${input.gpu.id}); give the rate of one replica, not of a whole server`
+  );
+}
+
 /** Estimates one replica's output tokens per second from the roofline (or takes a measurement). */
 export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
   const { model, gpu, precision } = input;
@@ -306,13 +328,9 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
   if (input.measuredTokensPerSecond !== undefined) {
     const measured = input.measuredTokensPerSecond;
     requirePositive("measuredTokensPerSecond", measured);
-    if (measured > computeCeiling) {
-      throw new Error(
-        `throughput: ${model.id} on ${tp}× ${gpu.id}: measuredTokensPerSecond ${measured} exceeds the physical ceiling ` +
-          `${Math.floor(computeCeiling)} tokens/s (2 × ${model.parametersB.active}B active parameters FLOPs per token at ` +
-          `${compute.flops / 1e12} ${compute.precision} TFLOPS × ${tp}); give the rate of one replica, not of a whole server`,
-      );
-    }
+    // The cost plan reports this as a problem of the file before it gets here (planning/costs.ts).
+    const above = measuredAboveCeiling(input, measured);
+    if (above !== undefined) throw new Error(`throughput: ${model.id} on ${tp}× ${gpu.id}: ${above}`);
     return {
       tokensPerSecond: measured,
       ceilingTokensPerSecond: computeCeiling,

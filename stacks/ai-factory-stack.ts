@@ -14,10 +14,11 @@ import { LocalChart } from "../constructs/local-chart";
 import { ModelServer } from "../constructs/model-server";
 import { ModelStore } from "../constructs/model-store";
 import { runtimeFileSets } from "../constructs/model-store-plan";
-import { REQUIRED_TERRAFORM_VERSION, configureBackend } from "../constructs/backend";
+import { REQUIRED_TERRAFORM_VERSION, configureBackend, kubeconfigPathForTerraform } from "../constructs/backend";
 import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
 import { GpuOperator } from "../constructs/gpu-operator";
+import { escapeTemplates } from "../constructs/terraform-escape";
 
 export interface AiFactoryStackProps {
   /** The validated environment. */
@@ -42,7 +43,13 @@ export class AiFactoryStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AiFactoryStackProps) {
     super(scope, id);
-    const { env, plan } = props;
+    // The one place input becomes literal: every string of the environment file and the catalog
+    // (through env, plan and costs) is escaped for Terraform's template syntax before anything is
+    // built from it, so `${…}` or `%{…}` in a value reaches Terraform as text, never as code.
+    // Constructs never escape; only what the stack itself makes (`${var.kubeconfig_path}`) is live.
+    // Terraform reads the backend and variable defaults verbatim, unescaped; the schema refuses
+    // template syntax there, so escaping leaves them unchanged.
+    const { env, plan, costs } = escapeTemplates({ env: props.env, plan: props.plan, costs: props.costs });
     const { config } = env;
 
     configureBackend(this, config.name, config.backend);
@@ -52,7 +59,7 @@ export class AiFactoryStack extends TerraformStack {
     // Read at deploy time, so the synthesized plan names no file of the machine that made it.
     const kubeconfigPath = new TerraformVariable(this, "kubeconfig_path", {
       type: "string",
-      default: config.cluster.kubeconfig.path,
+      default: kubeconfigPathForTerraform(config.name, config.cluster.kubeconfig.path),
       description: "Kubeconfig file of the cluster (TF_VAR_kubeconfig_path overrides it).",
     });
     const kubeconfigContext = new TerraformVariable(this, "kubeconfig_context", {
@@ -147,8 +154,8 @@ export class AiFactoryStack extends TerraformStack {
       ),
     });
 
-    if (props.costs) {
-      const c = props.costs;
+    if (costs) {
+      const c = costs;
       // cdktf cannot synthesize null inside an output: a figure that does not exist is left out
       // (no per-token cost without served tokens; no break-even when on-prem never pays back).
       const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));

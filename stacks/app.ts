@@ -2,7 +2,7 @@
  * The cdktf app: one AiFactoryStack per planned environment. The only place an App is made, so
  * the command line stays free of cdktf imports.
  */
-import { App } from "cdktf";
+import { App, type StackManifest } from "cdktf";
 import type { Plan } from "../planning/plan";
 import type { CostSummary } from "../planning/tco";
 import type { ResolvedEnvironment } from "../config/resolve";
@@ -20,10 +20,24 @@ export function buildApp(app: App, inputs: readonly StackInput[]): AiFactoryStac
   return inputs.map(({ env, plan, costs }) => new AiFactoryStack(app, env.config.name, { env, plan, costs }));
 }
 
-/** Synthesizes `inputs` into the output directory (CDKTF_OUTDIR, else cdktf.out); returns it. */
-export function synthesizeApp(inputs: readonly StackInput[]): string {
-  const app = new App();
-  buildApp(app, inputs);
+export interface SynthesizeOptions {
+  /** Where to write (the synth's staging directory). @default CDKTF_OUTDIR, else cdktf.out */
+  readonly outdir?: string;
+  /**
+   * Entries of the previous `manifest.json` (its `stacks` map) for stacks a partial synth keeps:
+   * cdktf writes them into the new manifest beside the stacks built, so it lists every stack the
+   * output holds (and `cdktf synth` does not delete the others as orphans).
+   */
+  readonly keepStacks?: Readonly<Record<string, unknown>>;
+}
+
+/** Synthesizes `inputs` into the output directory; returns it. */
+export function synthesizeApp(inputs: readonly StackInput[], options: SynthesizeOptions = {}): string {
+  const app = new App(options.outdir === undefined ? {} : { outdir: options.outdir });
+  const built = new Set(buildApp(app, inputs).map((stack) => stack.node.id));
+  for (const [name, entry] of Object.entries(options.keepStacks ?? {})) {
+    if (!built.has(name)) app.manifest.stacks[name] = entry as StackManifest;
+  }
   app.synth();
   return app.outdir;
 }

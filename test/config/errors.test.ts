@@ -26,7 +26,8 @@ describe("messages", () => {
     expect(show(3)).toBe("3");
     expect(show(undefined)).toBe("nothing");
     expect(show("x".repeat(200)).length).toBeLessThan(210);
-    expect(show({ a: "y".repeat(200) })).toMatch(/\.\.\.$/);
+    expect(show({ a: "y".repeat(200) })).toBe(`{"a":"${"y".repeat(60)}…"}`);
+    expect(show({ a: "y".repeat(50), b: "z".repeat(50) })).toMatch(/^.{79}…$/u);
     expect(oneOf(["a", "b", "c"])).toBe('"a", "b" or "c"');
     expect(oneOf(["a"])).toBe('"a"');
   });

@@ -75,7 +75,7 @@ describe("loadEnvironmentFiles with bad files", () => {
     ["time-slicing-one", [`${f("time-slicing-one")}: nodePools.main.gpuSharing.replicasPerGpu: time-slicing needs at least 2 replicas per GPU (1 is the same as no sharing), got 1`]],
     ["sharing-unknown-mode", [`${f("sharing-unknown-mode")}: nodePools.main.gpuSharing.mode: got "mps"; allowed: "none", "time-slicing" or "mig"`]],
     ["reserved-label", [`${f("reserved-label")}: nodePools.main.labels["nvidia.com/gpu.product"]: label keys under "nvidia.com/" are set by ai-factory and the GPU Operator; choose another prefix`]],
-    ["absolute-kubeconfig", [`${f("absolute-kubeconfig")}: cluster.kubeconfig.path: must not be absolute, got "/etc/kubernetes/admin.conf"; use a path under "~/" or set TF_VAR_kubeconfig_path at deploy time`]],
+    ["absolute-kubeconfig", [`${f("absolute-kubeconfig")}: cluster.kubeconfig.path: must not be absolute (it would tie the stack to one machine), got "/etc/kubernetes/admin.conf"; use "~/…" (the home directory of whoever deploys) or a path inside the project, relative to its root; or set TF_VAR_kubeconfig_path at deploy time`]],
     ["driver-version-unmanaged", [`${f("driver-version-unmanaged")}: gpuOperator.driver.version: is only used when the operator manages the driver; set gpuOperator.driver.managed: true or remove the version`]],
     ["bad-taint-effect", [`${f("bad-taint-effect")}: nodePools.main.taint.effect: got "NoRun"; allowed: "NoSchedule", "PreferNoSchedule" or "NoExecute"`]],
     ["bad-node-name", [`${f("bad-node-name")}: nodePools.main.nodes[0]: must be a Kubernetes node name (lower-case RFC 1123 subdomain), got "GPU_01"`]],

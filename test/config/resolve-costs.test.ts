@@ -1,3 +1,5 @@
+import { ON_PREM_ID } from "../../config/resolve-costs";
+import { ON_PREM_ID as TCO_ON_PREM_ID } from "../../planning/tco";
 import { envFromYaml, modelsEnvYaml, resolveProblems } from "../helpers/env";
 
 
@@ -8,12 +10,15 @@ function yaml(models: string, costs: string): string {
 const problemsOf = resolveProblems;
 
 const MODEL = "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192 }";
+/** GPU rentals billed by the hour (`alwaysOn: false`) price the hours a demand needs. */
+const MODEL_WITH_DEMAND =
+  "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192, demand: { tokensPerDay: 1000000, mix: { input: 0.5, cachedInput: 0, cacheWrite: 0, output: 0.5 } } }";
 
 describe("costs: resolution", () => {
   test("GIVEN price-book ids and an inline contract WHEN resolved THEN each alternative carries its prices and sources", () => {
     const env = envFromYaml(
       yaml(
-        MODEL,
+        MODEL_WITH_DEMAND,
         `costs:
   alternatives:
     - api: claude-sonnet-4.5
@@ -56,7 +61,7 @@ describe("costs: bad entries name the path", () => {
     ],
     [
       "a mix fraction above 1",
-      "  m: { model: llama-3.1-8b, pool: h200, demand: { tokensPerDay: 1000000, mix: { input: 1.5, cachedInput: 0, cacheWrite: 0, output: 0 } } }",
+      "  m: { model: llama-3.1-8b, pool: h200, demand: { tokensPerDay: 1000000, mix: { input: 1.5, cachedInput: 0, cacheWrite: 0, output: 0.5 } } }",
       "",
       [expect.stringMatching(/^test\.yaml: models\.m\.demand\.mix\.input: .*got 1\.5$/) as unknown as string],
     ],
@@ -98,5 +103,22 @@ describe("costs: bad entries name the path", () => {
     ],
   ])("GIVEN %s WHEN loaded THEN the error names the path", (_, models, costs, expected) => {
     expect(problemsOf(yaml(models, costs))).toEqual(expected);
+  });
+});
+
+describe("costs: alternatives the report cannot price", () => {
+  test("GIVEN an inline alternative named on-prem WHEN validated THEN it is refused: reports name the factory so", () => {
+    expect(ON_PREM_ID).toBe(TCO_ON_PREM_ID);
+    const costs = "costs:\n  alternatives:\n    - api: { id: on-prem, usdPerMillion: { input: 1, cachedInput: 1, cacheWrite: 1, output: 1 } }\n";
+    expect(problemsOf(yaml(MODEL, costs))).toEqual([
+      'test.yaml: costs.alternatives[0].api.id: "on-prem" names the factory itself in reports and charts; choose another id',
+    ]);
+  });
+
+  test("GIVEN a rental billed by the GPU-hours of a demand no model declares WHEN validated THEN it is refused", () => {
+    const costs = "costs:\n  alternatives:\n    - gpuRental: aws-p5\n      alwaysOn: false\n";
+    expect(problemsOf(yaml(MODEL, costs))).toEqual([
+      "test.yaml: costs.alternatives[0].alwaysOn: false prices the GPU-hours the demand needs, and no model declares a demand; declare models.<name>.demand, or set alwaysOn: true",
+    ]);
   });
 });

@@ -92,3 +92,20 @@ describe("precisionProblem", () => {
     expect(precisionProblem("bf16", "mxfp4")).toMatch(/cannot quantize a bf16 checkpoint to mxfp4/);
   });
 });
+
+describe("models: inline architectures that contradict themselves", () => {
+  test("GIVEN more active parameters than total WHEN validated THEN the problem names both", () => {
+    const model = "  m: { model: { id: llama-3.1-8b, parametersB: { total: 8, active: 9 } }, pool: h200, maxContextTokens: 8192 }";
+    expect(problemsOf(yaml(model))).toEqual([
+      "test.yaml: models.m.model.parametersB.active: must be at most parametersB.total (8), got 9: a token cannot use more parameters than the model has",
+    ]);
+  });
+
+  test("GIVEN more sliding-window layers than layers WHEN validated THEN the problem names both", () => {
+    const model =
+      "  m: { model: { id: llama-3.1-8b, attention: { kind: gqa, slidingWindow: { layers: 33, windowTokens: 128 } } }, pool: h200, maxContextTokens: 8192 }";
+    expect(problemsOf(yaml(model))).toEqual([
+      "test.yaml: models.m.model.attention.slidingWindow.layers: must be at most layers (32), got 33: sliding-window layers are some of the model's layers",
+    ]);
+  });
+});

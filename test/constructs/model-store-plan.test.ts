@@ -21,7 +21,6 @@ import {
   prefetchJobName,
   prefetchScript,
   prefetchTimeoutMinutes,
-  terraformLiteral,
 } from "../../constructs/model-store-plan";
 
 const REV_A = "6f6073b423013f6a7d4d9f39144961bfbfbc386b";
@@ -246,12 +245,6 @@ describe("checkModelStore", () => {
       'Hugging Face repo "a/.." is not of the form org/model (letters, digits, "_", "-", "."); fix huggingFace.repo and huggingFace.revision',
       'revision "main" of a/b must be a commit SHA of 40 lower-case hex digits; fix huggingFace.repo and huggingFace.revision',
     ]);
-  });
-});
-
-describe("terraformLiteral", () => {
-  test("GIVEN template syntax in a value WHEN escaped THEN Terraform reads it literally", () => {
-    expect(terraformLiteral("a${b}c%{d}$x")).toBe("a$${b}c%%{d}$x");
   });
 });
 

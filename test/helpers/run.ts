@@ -1,5 +1,5 @@
 /** Runs the project's entry points as a user would, in child processes. */
-import { spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,4 +52,32 @@ export function readTree(dir: string): Record<string, string> {
   };
   walk("");
   return out;
+}
+
+/** The environment of a child process: ours, less what a cdktf CLI around the test run set, plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { CDKTF_OUTDIR: _o, CDKTF_CONTEXT_JSON: _c, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: _a, ...inherited } = process.env;
+  return { ...inherited, ...env };
+}
+
+/**
+ * Starts the cdktf app (what `npx cdktf synth` runs) from `cwd` without waiting: the child's pid
+ * is the app's `process.pid`. Tests that kill it mid-write use this.
+ */
+export function startApp(cwd: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--require", TSX, path.join(REPO, "main.ts")], { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Resolves when `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Copies the example environments (environments/*.yaml) into `<to>/environments`. */
+export function copyExampleEnvironments(to: string): void {
+  fs.mkdirSync(path.join(to, "environments"), { recursive: true });
+  for (const f of fs.readdirSync(path.join(REPO, "environments")).sort()) {
+    if (f.endsWith(".yaml")) fs.copyFileSync(path.join(REPO, "environments", f), path.join(to, "environments", f));
+  }
 }

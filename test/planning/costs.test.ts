@@ -1,5 +1,6 @@
 import { findServer } from "../../catalog";
 import { effectiveGpu, planCosts } from "../../planning/costs";
+import { checkEnvironment } from "../../planning/check";
 import { planEnvironment } from "../../planning/plan";
 import { envFromYaml, modelsEnvYaml } from "../helpers/env";
 
@@ -91,5 +92,17 @@ describe("effectiveGpu", () => {
     expect(gpu.memoryGiB).toBeCloseTo(40, 10);
     expect(gpu.memoryBandwidthTBps).toBeCloseTo(h100.memoryBandwidthTBps / 2, 10);
     expect(gpu.denseTflops.bf16).toBeCloseTo(h100.denseTflops.bf16 / 2, 10);
+  });
+});
+
+describe("planCosts: a measurement the hardware cannot reach", () => {
+  test("GIVEN a measured rate above the replica's compute ceiling WHEN checked THEN it is a problem of the file, not a crash", () => {
+    const model = "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192, measuredTokensPerSecond: 1000000, demand: { tokensPerDay: 1000000, mix: { input: 0.5, cachedInput: 0, cacheWrite: 0, output: 0.5 } } }";
+    const { problems } = checkEnvironment(envFromYaml(modelsEnvYaml("  h200: { nodes: [g1, g2], server: hgx-h200-8 }", model)));
+    expect(problems.map((p) => `${p.file}: ${p.path.join(".")}: ${p.message}`)).toEqual([
+      expect.stringMatching(
+        /^test\.yaml: models\.m\.measuredTokensPerSecond: 1000000 exceeds the physical ceiling \d+ tokens\/s of one replica \(2 × 8\.03B active parameters FLOPs per token at 989 bf16 TFLOPS × 1 on h200\); give the rate of one replica, not of a whole server$/,
+      ),
+    ]);
   });
 });

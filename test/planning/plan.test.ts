@@ -93,6 +93,16 @@ describe("planEnvironment", () => {
     expect(ok.pools[0]).toMatchObject({ unitsOffered: 8, unitsUsed: 6, surgeUnits: 2 });
   });
 
+  test("GIVEN the most replicas the schema allows on one node WHEN planned THEN the fewest nodes to add are offered", () => {
+    const yaml = env(
+      "  h100: { nodes: [g1], server: hgx-h100-8 }",
+      "  m: { model: llama-3.3-70b, pool: h100, precision: fp8, tensorParallel: 8, maxContextTokens: 8192, maxConcurrentSequences: 4, replicas: 1000 }",
+    );
+    // One replica of 8 GPUs per node, plus one node for the rolling update: 1001 nodes, 1000 more
+    // (found by bisection: a linear search packed 1000 replicas a thousand times).
+    expect(problemsOf(yaml)[0]).toMatch(/; use .*1000 more nodes in nodePools\.h100\.nodes$/);
+  });
+
   test("GIVEN autoscaling WHEN planned THEN placement counts the maximum replicas and suggests a lower maximum", () => {
     const yaml = env(
       "  h100: { nodes: [g1, g2], server: hgx-h100-8 }",

@@ -92,6 +92,13 @@ describe("formulas, by hand", () => {
     expect(savingsPercent(24, CAPEX, OPEX, 0, 4)).toBeNull();
   });
 
+  test("GIVEN an alternative priced at a sliver of a cent WHEN the ratios overflow THEN savings and break-even are null, never ±Infinity", () => {
+    // 1e-320 USD a month is a denormal: on-prem over it is Infinity.
+    expect(savingsPercent(24, CAPEX, OPEX, 1e-320, 4)).toBeNull();
+    // Dearer than opex by a denormal: the months to break even overflow.
+    expect(breakEvenMonths(1e300, 5e-324, 0)).toBeNull();
+  });
+
   test("cumulative on-prem spend buys at month 0 and again at the start of each period", () => {
     expect(onPremCumulativeUsd(0, 100, 10, 1)).toBe(100);
     expect(onPremCumulativeUsd(12, 100, 10, 1)).toBe(220);

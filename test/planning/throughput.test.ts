@@ -3,7 +3,7 @@ import { THROUGHPUT_CALIBRATION } from "../../catalog/calibration";
 import type { CalibrationMeasurement, GpuSpec, ModelSpec, ThroughputCalibration } from "../../catalog/types";
 import { checkFit } from "../../planning/fit";
 import { kvBytesPerSequence, weightsBytes } from "../../planning/memory";
-import { computeFlops, estimateThroughput, kvReplication, type ThroughputInput } from "../../planning/throughput";
+import { computeFlops, estimateThroughput, kvReplication, measuredAboveCeiling, type ThroughputInput } from "../../planning/throughput";
 import { deepseekV3, gpu, gptOss120b, h100, h200, llama70b, llama8b, qwen30bA3b } from "../helpers/specs";
 
 // Fixtures come from test/helpers/specs.ts, not from catalog/, so these tests pin the arithmetic alone.
@@ -276,6 +276,16 @@ describe("roofline", () => {
         measuredTokensPerSecond: 31_306,
       }),
     ).toThrow(/measuredTokensPerSecond 31306 exceeds the physical ceiling 14015 tokens\/s .*one replica, not of a whole server/);
+  });
+
+  test("GIVEN a measurement at exactly the ceiling WHEN checked and estimated THEN both accept it; one above, both refuse it", () => {
+    const input = { model: LLAMA_3_70B, gpu: H100, precision: "fp8" as const, tensorParallel: 1 };
+    const { ceilingTokensPerSecond } = estimateThroughput({ ...input, avgContextTokens: 2000, measuredTokensPerSecond: 1 });
+    expect(measuredAboveCeiling(input, ceilingTokensPerSecond)).toBeUndefined();
+    expect(estimateThroughput({ ...input, avgContextTokens: 2000, measuredTokensPerSecond: ceilingTokensPerSecond }).tokensPerSecond).toBe(ceilingTokensPerSecond);
+    const above = ceilingTokensPerSecond * (1 + 1e-12);
+    expect(measuredAboveCeiling(input, above)).toMatch(/^measuredTokensPerSecond .* exceeds the physical ceiling 14015 tokens\/s of one replica \(.* on h100-sxm\); give the rate of one replica, not of a whole server$/);
+    expect(() => estimateThroughput({ ...input, avgContextTokens: 2000, measuredTokensPerSecond: above })).toThrow(/exceeds the physical ceiling/);
   });
 
   test("throws when the weights leave no room for the KV cache", () => {
