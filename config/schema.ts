@@ -643,7 +643,11 @@ export const ModelStoreVolumeSchema = z
     z
       .strictObject({
         kind: z.literal("storageClass"),
-        storageClass: z.string().min(1).describe("An RWX storage class of the cluster (NFS, CephFS, …)."),
+        storageClass: z
+          .string()
+          .max(253, "a storage class name is at most 253 characters")
+          .regex(DNS_SUBDOMAIN, "must be a storage class name (a lower-case RFC 1123 subdomain such as cephfs or nfs-client), as `kubectl get storageclass` lists it")
+          .describe("An RWX storage class of the cluster (NFS, CephFS, …)."),
       })
       .describe("A new ReadWriteMany claim from an existing storage class."),
     z

@@ -64,7 +64,8 @@ export function schemaAt(root: AnySchema, path: DocPath, doc: unknown): AnySchem
       def = cur._zod.def as unknown as { type: string };
     }
     const d = def as unknown as { shape?: Record<string, AnySchema>; valueType?: AnySchema; element?: AnySchema };
-    if (def.type === "object" && d.shape) cur = d.shape[String(part)];
+    // Own keys only: a path part such as "constructor" must not find Object.prototype's.
+    if (def.type === "object" && d.shape) cur = Object.hasOwn(d.shape, String(part)) ? d.shape[String(part)] : undefined;
     else if (def.type === "record") cur = d.valueType;
     else if (def.type === "array") cur = d.element;
     else return undefined;
@@ -197,7 +198,7 @@ function schemaAtUnion(root: AnySchema, path: DocPath, doc: unknown): AnySchema 
   const last = path[path.length - 1];
   let child: AnySchema | undefined;
   if (path.length === 0) child = parent;
-  else if (def.type === "object" && def.shape) child = def.shape[String(last)];
+  else if (def.type === "object" && def.shape) child = Object.hasOwn(def.shape, String(last)) ? def.shape[String(last)] : undefined;
   else if (def.type === "record") child = def.valueType;
   else if (def.type === "array") child = def.element;
   return child ? unwrap(child) : undefined;

@@ -6,6 +6,8 @@ import { stringify } from "yaml";
 import { parseEnvironment } from "../../config/loader";
 import { formatProblem, formatPath, show } from "../../config/errors";
 import { EnvironmentSchema } from "../../config/schema";
+import { schemaAt } from "../../config/zod-issues";
+import { modelsEnvYaml, resolveProblems } from "../helpers/env";
 
 type Json = Record<string, unknown>;
 
@@ -247,5 +249,26 @@ describe("bounds: every number refuses what is out of bounds, with the reason", 
     const lines = schemaProblems(["nodePools", "gpu", "nodes"], nodes as never);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^test\.yaml: nodePools\.gpu\.nodes: a node pool has at most 5000 nodes \(Kubernetes supports clusters of up to 5000 nodes\), got /);
+  });
+});
+
+describe("modelStore.volume.storageClass is a Kubernetes name", () => {
+  test("GIVEN Fast_SSD WHEN validated THEN it is refused before apply would refuse the claim", () => {
+    const lines = resolveProblems(
+      modelsEnvYaml(
+        "  h200: { nodes: [g1], server: hgx-h200-8 }",
+        "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 4096 }",
+      ).replace("storageClass: cephfs", "storageClass: Fast_SSD"),
+    );
+    expect(lines.join("\n")).toContain(
+      "modelStore.volume.storageClass: must be a storage class name (a lower-case RFC 1123 subdomain such as cephfs or nfs-client), as `kubectl get storageclass` lists it",
+    );
+  });
+});
+
+describe("schemaAt", () => {
+  test("GIVEN a path through a key named like an Object.prototype member WHEN looked up THEN it finds nothing instead of throwing", () => {
+    expect(schemaAt(EnvironmentSchema as never, ["constructor", "x"], {})).toBeUndefined();
+    expect(schemaAt(EnvironmentSchema as never, ["nodePools", "toString"], { nodePools: {} })).toBeDefined();
   });
 });

@@ -185,7 +185,6 @@ const resources = (json: Json, type: string): Json[] => Object.values(json.resou
 
 /** Where a value of the file must arrive: path pattern → the text Terraform makes of those places. */
 const DESTINATIONS: { pattern: RegExp; places: (json: Json) => string[] }[] = [
-  { pattern: /^modelStore\.volume\.storageClass$/, places: (j) => resources(j, "kubernetes_persistent_volume_claim_v1").map((c) => literal(c.spec.storage_class_name)) },
   { pattern: /^modelStore\.volume\.server$/, places: (j) => resources(j, "kubernetes_storage_class_v1").map((c) => literal(c.parameters.server)) },
   { pattern: /^modelStore\.volume\.path$/, places: (j) => resources(j, "kubernetes_storage_class_v1").map((c) => literal(c.parameters.share)) },
   { pattern: /^modelStore\.volume\.mountOptions\[\d+\]$/, places: (j) => resources(j, "kubernetes_storage_class_v1").flatMap((c) => c.mount_options.map(literal)) },
@@ -256,7 +255,6 @@ describe("GIVEN template syntax in every string of an environment file that stil
     const expected = [
       "description",
       "mirror.chartRepository",
-      "modelStore.volume.storageClass",
       "modelStore.volume.server",
       "modelStore.volume.path",
       "modelStore.volume.mountOptions[0]",
