@@ -1,6 +1,7 @@
 /**
  * The cdktf app: one AiFactoryStack per environment file in environments/ (or those named in
- * ENVIRONMENTS=dev,prod). Every file is validated before anything is written.
+ * ENVIRONMENTS=dev,prod). Every file is validated before anything is written. cdktf.json and
+ * `npm run synth` run its compiled form, dist/main.js (`npm run build`).
  */
 import { runSynth } from "./cli/synth";
 

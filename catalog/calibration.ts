@@ -133,7 +133,7 @@ export const THROUGHPUT_CALIBRATION: ThroughputCalibration = {
         "163,840 B of FP8 KV = 77.09e9 B, 16.06 ms at 4.8 TB/s (40.1 ms at 0.40), so the roofline is 110 / 16.06 ms ≈ 6,848 " +
         "tokens/s and 0.40 × 6,848 = 2,739. The planner keeps the step ≤ 40 ms, so it stops at a batch of 106 and " +
         "estimates 2,650 (3 % under). 0.40 lies inside the 0.36–0.53 " +
-        "single-user factor of fitmyllm.com/methodology and gitea.opentesla.org/epilectrik/spark (cost-data.md §5.3)",
+        "single-user factor of https://fitmyllm.com/methodology and https://gitea.opentesla.org/epilectrik/spark",
     },
     {
       ...MLPERF_V50_DGX_H100,

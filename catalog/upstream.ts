@@ -134,6 +134,13 @@ export const VLLM = {
    * reported at about 12 GB to pull (28.6 GB unpacked).
    */
   compressedGB: 12,
+  /**
+   * Share of each GPU's memory a server lets the engine take for weights, activations and KV cache
+   * (`--gpu-memory-utilization`) unless the environment says otherwise: 0.9, vLLM's long-standing
+   * default. Current vLLM documents 0.92; the chart always emits the flag, so an image upgrade never
+   * changes it silently. The environment format, the fit check and the chart all default to it.
+   */
+  defaultGpuMemoryUtilization: 0.9,
   sources: [
     {
       url: "https://github.com/vllm-project/vllm/issues/27154",
@@ -144,6 +151,11 @@ export const VLLM = {
       url: "https://github.com/vllm-project/vllm/pull/22377",
       date: "2025-12-10",
       note: "Official vllm-openai:latest is 28.6 GB on disk (unpacked), the upper bound of what a node stores.",
+    },
+    {
+      url: "https://docs.vllm.ai/en/stable/configuration/engine_args.html",
+      date: "2026-11-30",
+      note: "--gpu-memory-utilization: the fraction of GPU memory for the model executor; documented default 0.92 (0.9 in earlier releases).",
     },
     {
       url: "https://github.com/vllm-project/vllm/releases/tag/v0.16.0",

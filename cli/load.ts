@@ -1,14 +1,15 @@
 /**
  * Loading as every command does it: read and validate the files (config/), then plan them
- * (planning/), collecting the problems of all files before failing.
+ * (planning/), collecting the problems of all files before failing. Planning's problems are
+ * located (line and column) here, with the positions the loader kept for each file.
  */
 import { ConfigError, Problem } from "../config/errors";
-import { loadEnvironmentFiles } from "../config/loader";
+import { loadEnvironments } from "../config/loader";
 import type { ResolvedEnvironment } from "../config/resolve";
 import { checkEnvironment } from "../planning/check";
 import type { CostPlan } from "../planning/costs";
 import type { Plan } from "../planning/plan";
-import { checkModelStore } from "../constructs/model-store-plan";
+import { checkModelStore } from "../planning/model-store";
 
 export interface PlannedEnvironment {
   readonly env: ResolvedEnvironment;
@@ -23,10 +24,15 @@ export interface LoadOptions {
   readonly allowShortfall?: boolean;
 }
 
-/** Loads, checks and plans `files`; throws one ConfigError with every problem of every file. */
+/**
+ * Loads, checks and plans `files`; throws one ConfigError with every problem of every file, each
+ * with its line and column.
+ */
 export function loadAndPlan(files: readonly string[], options: LoadOptions | string = {}): PlannedEnvironment[] {
   const opts: LoadOptions = typeof options === "string" ? { cwd: options } : options;
-  const envs = loadEnvironmentFiles(files, opts.cwd);
+  const loaded = loadEnvironments(files, opts.cwd);
+  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
+  const envs = loaded.envs;
   const problems: Problem[] = [];
   const planned: PlannedEnvironment[] = [];
   for (const env of envs) {
@@ -39,6 +45,6 @@ export function loadAndPlan(files: readonly string[], options: LoadOptions | str
     }
     if (result.costs) planned.push({ env, plan: result.plan, costs: result.costs });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(loaded.locate(problems, "plan"));
   return planned;
 }

@@ -3,62 +3,108 @@
  * Exit codes: 0 success, 1 invalid input, 2 usage error.
  */
 import { UsageError } from "../config/errors";
-import { describeFit } from "../planning/fit";
+import { displayPath } from "../config/loader";
 import type { Plan } from "../planning/plan";
-import type { FactorySizing } from "../planning/sizing";
 import { environmentArtifacts } from "../planning/artifacts";
 import { renderArtifactsText } from "../report/artifacts-text";
 import { renderCompareMarkdown } from "../report/compare-markdown";
 import { renderCostJson } from "../report/cost-json";
 import { renderCostMarkdown } from "../report/cost-markdown";
+import { plural } from "../report/format";
+import { renderPlanMarkdown } from "../report/plan-markdown";
+import { renderCompareTable, renderCostTable, renderPlanTable, shouldUseColor } from "../report/terminal";
 import { loadAndPlan } from "./load";
-import { selectEnvironmentFiles } from "./synth";
-import { Io, processIo, withExitCode } from "./output";
+import { selectEnvironmentFiles } from "./files";
+import { renderSarif } from "../report/sarif";
+import { Io, OutputFormat, processIo, toolVersion, withExitCode } from "./output";
 
 export const USAGE = `Usage: ai-factory <command> [options]
 
 Commands:
-  validate [files...] [--json]   check environment files without synthesizing
-                                 (default: every file in environments/)
+  validate [files...] [--json | --format text|json|sarif]
+                                 check environment files without synthesizing
+                                 (default: every file in environments/); --format
+                                 sarif writes a SARIF 2.1.0 log for code scanning
   plan <env-file> [--json]       per model: GPUs per replica, replicas, memory fit
                                  and the sequences that fit; sizing against demand
   cost <env-file> [--json]       cost summary: on-prem TCO against the cloud
                                  alternatives, break-even and savings
   compare [env-files...] [--json]
-                                 environments side by side (default: all in environments/)
+                                 environments side by side, in the order given
+                                 (default: all in environments/)
+  plan, cost and compare print tables; --format md prints Markdown instead
+  (colour only on a terminal, never with NO_COLOR set).
   images <env-file> [--json]     every image, chart, runtime file and checkpoint the
                                  environment pulls, upstream and as served by the mirror
                                  (the list an air-gapped site copies before deploying)
   help                           show this text
 
 Synthesize every environment with \`npx cdktf synth\` (or \`npm run synth\`).
-Exit codes: 0 ok, 1 invalid input (each problem names the file and the path in it), 2 usage error.`;
+Problems print as <file>:<line>:<column>: <path>: <what is wrong>. With --json, stdout
+holds one JSON document, also on failure: { "valid": false, "problems": [...] }.
+Exit codes: 0 ok, 1 invalid input, 2 usage error, 70 a bug in ai-factory.`;
 
 interface ParsedArgs {
   readonly command: string | undefined;
   readonly positional: string[];
+  /** The flags given; `--json` also when asked for as `--format json`. */
   readonly flags: Set<string>;
+  /** What stdout carries: `--json` is `--format json`. */
+  readonly format: OutputFormat;
 }
 
-function parseArgs(argv: readonly string[], allowedFlags: readonly string[]): ParsedArgs {
+/**
+ * Splits a command line. `formats` are the values `--format <f>` (or `--format=<f>`) takes; a
+ * command without "sarif" among them has no `--format`, only `--json`.
+ */
+function parseArgs(argv: readonly string[], allowedFlags: readonly string[], formats: readonly OutputFormat[] = ["text", "json"]): ParsedArgs {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const flags = new Set<string>();
-  for (const arg of rest) {
-    if (arg.startsWith("--")) {
+  const withFormat = formats.includes("sarif");
+  let format: OutputFormat | undefined;
+  const setFormat = (value: string | undefined): void => {
+    if (value === undefined || value === "") throw new UsageError(`--format needs a value: ${formats.join(", ")}`);
+    const known = formats.find((f) => f === value);
+    if (!known) throw new UsageError(`unknown format ${JSON.stringify(value)} for ${command}; known: ${formats.join(", ")}`);
+    if (format !== undefined && format !== known) throw new UsageError(`two output formats given: ${format} and ${known}`);
+    format = known;
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === "--json") setFormat("json");
+    else if (withFormat && arg === "--format") setFormat(rest[++i]);
+    else if (withFormat && arg.startsWith("--format=")) setFormat(arg.slice("--format=".length));
+    else if (arg.startsWith("--")) {
       if (!allowedFlags.includes(arg)) throw new UsageError(`unknown option ${arg} for ${command}`);
       flags.add(arg);
     } else {
       positional.push(arg);
     }
   }
-  return { command, positional, flags };
+  if (format === "json") flags.add("--json");
+  return { command, positional, flags, format: format ?? "text" };
+}
+
+/**
+ * The output format a command line asks for, read before it is parsed, so that a usage error in it
+ * is reported in that format too (`--json`: a JSON document on stdout).
+ */
+function requestedFormat(argv: readonly string[]): OutputFormat {
+  if (argv.includes("--json")) return "json";
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i] === "--format" ? argv[i + 1] : argv[i].startsWith("--format=") ? argv[i].slice("--format=".length) : undefined;
+    if (value === "json" || value === "sarif") return value;
+  }
+  return "text";
 }
 
 function validate(args: ParsedArgs, io: Io): number {
   const files = args.positional.length > 0 ? args.positional : selectEnvironmentFiles(undefined);
   const envs = loadAndPlan(files).map((p) => p.env);
-  if (args.flags.has("--json")) {
+  if (args.format === "sarif") {
+    io.out(renderSarif([], { version: toolVersion() }));
+  } else if (args.format === "json") {
     io.out(
       JSON.stringify(
         {
@@ -76,14 +122,10 @@ function validate(args: ParsedArgs, io: Io): number {
   } else {
     for (const e of envs) {
       const gpus = e.pools.reduce((n, p) => n + p.nodes.length * p.server.gpusPerServer, 0);
-      io.out(`${e.file}: ok (${e.pools.length} node pool${e.pools.length === 1 ? "" : "s"}, ${gpus} GPUs)`);
+      io.out(`${e.file}: ok (${plural(e.pools.length, "node pool")}, ${plural(gpus, "GPU")})`);
     }
   }
   return 0;
-}
-
-function round1(x: number): string {
-  return (Math.round(x * 10) / 10).toFixed(1);
 }
 
 /** The plan as plain data for `--json` (unrounded). */
@@ -119,80 +161,68 @@ export function planJson(plan: Plan): unknown {
   };
 }
 
-function round0(x: number): string {
-  return Math.round(x).toLocaleString("en-US");
-}
+/** The human output of plan, cost and compare: tables (the default) or Markdown (`--format md`). */
+type HumanFormat = "text" | "md";
 
-/** The plan for people; with `sizing`, each model's demand and the factory's capacity against it. */
-export function planText(plan: Plan, file: string, sizing?: FactorySizing | null): string[] {
-  const lines = [`${plan.environment} (${file})`];
-  for (const p of plan.pools) {
-    const free = p.unitsOffered - p.unitsUsed;
-    lines.push(
-      `  pool ${p.pool.name}: ${p.pool.nodes.length} × ${p.pool.server.id} (${p.pool.gpu.id}, sharing ${p.pool.sharing.mode}); ` +
-        `${p.unitsUsed} of ${p.unitsOffered} ${p.unitName}s used, ${free} free` +
-        (p.surgeUnits > 0 ? `, ${p.surgeUnits} of them kept for rolling updates` : ""),
-    );
-  }
-  if (plan.models.length === 0) lines.push("  no models");
-  for (const m of plan.models) {
-    const r = m.model.replicas;
-    const replicas = r.min === r.max ? `${r.min}` : `${r.min}–${r.max}`;
-    lines.push(
-      `  model ${m.model.servedName}: ${m.model.spec.id} ${m.model.precision} on ${m.model.pool.name}, ` +
-        `${replicas} replica${r.max === 1 ? "" : "s"} × ${m.allocation.count} ${m.allocation.resourceName}, ` +
-        `context ${m.model.maxContextTokens} tokens, weights ${round1(m.weightsGiB)} GiB`,
-    );
-    lines.push(`    ${describeFit(m.fit)}`);
-    const z = sizing?.models.find((x) => x.id === m.model.servedName);
-    if (z) {
-      lines.push(
-        `    demand: peak ${round0(z.peakTokensPerSecond)} tokens/s needs ${z.replicasNeeded} replica${z.replicasNeeded === 1 ? "" : "s"} ` +
-          `(${z.gpusNeeded} GPUs, ${z.serversNeeded} server${z.serversNeeded === 1 ? "" : "s"}) at ${round0(z.replicaTokensPerSecond)} tokens/s each (${z.boundBy}); ` +
-          `${z.replicas} planned carry ${round0(z.capacityTokensPerSecond)} tokens/s` +
-          (z.shortfall ? ` — SHORTFALL: add ${z.shortfall.missingReplicas} replicas (${z.shortfall.missingGpus} GPUs)` : ` (${Math.round(z.peakLoadPercent)}% load at peak)`),
-      );
-      if (!z.latency.met) lines.push(`    latency target missed: ${z.latency.estimatedSecondsPerOutputToken} s per output token estimated`);
-    } else if (sizing !== undefined) {
-      lines.push("    no demand declared (models.<name>.demand): not sized");
+/**
+ * Takes `--format <text|md|json>` (or `--format=<…>`) out of `argv` for plan, cost and compare;
+ * `json` becomes `--json`. Markdown only when asked: on a terminal its tables do not line up.
+ */
+function takeFormat(argv: readonly string[]): { argv: string[]; format: HumanFormat } {
+  const rest: string[] = [];
+  let format: HumanFormat = "text";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg !== "--format" && !arg.startsWith("--format=")) {
+      rest.push(arg);
+      continue;
     }
+    const value = arg === "--format" ? argv[++i] : arg.slice("--format=".length);
+    if (value === "json") rest.push("--json");
+    else if (value === "text" || value === "md") format = value;
+    else throw new UsageError(`--format takes text, md or json, got ${value === undefined ? "nothing" : JSON.stringify(value)}`);
   }
-  if (sizing) {
-    const pct = sizing.demandTokensPerMonth > 0 ? Math.round((100 * sizing.capacityTokensPerMonth) / sizing.demandTokensPerMonth) : 0;
-    lines.push(
-      `  factory: capacity ${round0(sizing.capacityTokensPerMonth / 1e6)}M tokens/month against demand ${round0(sizing.demandTokensPerMonth / 1e6)}M (${pct}%)`,
-    );
-  }
-  return lines;
+  if (format === "md" && rest.includes("--json")) throw new UsageError("--json and --format md exclude each other");
+  return { argv: rest, format };
 }
 
-function cost(args: ParsedArgs, io: Io): number {
+/** Colour only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+function useColor(io: Io): boolean {
+  return shouldUseColor(io.isTTY, process.env);
+}
+
+function cost(args: ParsedArgs, io: Io, format: HumanFormat): number {
   if (args.positional.length !== 1) throw new UsageError("cost takes one environment file, e.g. `ai-factory cost environments/prod.yaml`");
   // A shortfall is reported in the summary, not refused: costing a plan that is too small is the point.
   const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
   const name = planned.env.config.name;
   if (args.flags.has("--json")) io.out(renderCostJson(name, planned.costs.summary).trimEnd());
-  else io.out(renderCostMarkdown(name, planned.costs.summary, { sizing: planned.costs.sizing ?? undefined }).trimEnd());
+  else if (format === "md") io.out(renderCostMarkdown(name, planned.costs.summary, { sizing: planned.costs.sizing ?? undefined }).trimEnd());
+  else io.out(renderCostTable(name, planned.costs.summary, { sizing: planned.costs.sizing ?? undefined, file: planned.env.file, color: useColor(io) }));
   return 0;
 }
 
-function compare(args: ParsedArgs, io: Io): number {
+function compare(args: ParsedArgs, io: Io, format: HumanFormat): number {
   const files = args.positional.length > 0 ? args.positional : selectEnvironmentFiles(undefined);
-  const planned = loadAndPlan(files, { allowShortfall: true });
+  // Loading sorts by name; the columns follow the command line.
+  const order = files.map((f) => displayPath(f));
+  const planned = loadAndPlan(files, { allowShortfall: true }).sort((a, b) => order.indexOf(a.env.file) - order.indexOf(b.env.file));
   if (args.flags.has("--json")) {
     io.out(`[${planned.map((p) => renderCostJson(p.env.config.name, p.costs.summary).trimEnd()).join(",\n")}]`);
   } else {
-    io.out(renderCompareMarkdown(planned.map((p) => ({ env: p.env.config.name, summary: p.costs.summary }))).trimEnd());
+    const environments = planned.map((p) => ({ env: p.env.config.name, summary: p.costs.summary }));
+    io.out(format === "md" ? renderCompareMarkdown(environments).trimEnd() : renderCompareTable(environments, { color: useColor(io) }));
   }
   return 0;
 }
 
-function plan(args: ParsedArgs, io: Io): number {
+function plan(args: ParsedArgs, io: Io, format: HumanFormat): number {
   if (args.positional.length !== 1) throw new UsageError("plan takes one environment file, e.g. `ai-factory plan environments/prod.yaml`");
   // A shortfall is shown, not refused: the plan is where one sees how much is missing.
   const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
   if (args.flags.has("--json")) io.out(JSON.stringify({ ...(planJson(planned.plan) as object), sizing: planned.costs.sizing }, null, 2));
-  else for (const line of planText(planned.plan, planned.env.file, planned.costs.sizing)) io.out(line);
+  else if (format === "md") io.out(renderPlanMarkdown(planned.plan, planned.env.file, planned.costs.sizing).trimEnd());
+  else io.out(renderPlanTable(planned.plan, planned.env.file, planned.costs.sizing, { color: useColor(io) }));
   return 0;
 }
 
@@ -211,13 +241,14 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
     const command = argv[0];
     switch (command) {
       case "validate":
-        return validate(parseArgs(argv, ["--json"]), io);
+        return validate(parseArgs(argv, [], ["text", "json", "sarif"]), io);
       case "plan":
-        return plan(parseArgs(argv, ["--json"]), io);
       case "cost":
-        return cost(parseArgs(argv, ["--json"]), io);
-      case "compare":
-        return compare(parseArgs(argv, ["--json"]), io);
+      case "compare": {
+        const { argv: rest, format } = takeFormat(argv);
+        const run = { plan, cost, compare }[command];
+        return run(parseArgs(rest, ["--json"]), io, format);
+      }
       case "images":
         return images(parseArgs(argv, ["--json"]), io);
       case "help":
@@ -230,5 +261,5 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
-  });
+  }, { format: requestedFormat(argv) });
 }

@@ -4,33 +4,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UsageError } from "../config/errors";
-import { displayPath, findEnvironmentFiles } from "../config/loader";
+import { displayPath } from "../config/loader";
 import type { EnvironmentCost } from "../report/compare-markdown";
 import type { AiFactoryStack } from "../stacks/ai-factory-stack";
 import { StackInput, buildApp as buildStacks, synthesizeApp } from "../stacks/app";
 import { readCostJson, renderCostFiles, writeCostFiles } from "./cost-files";
+import { selectEnvironmentFiles } from "./files";
 import { PlannedEnvironment, loadAndPlan } from "./load";
 import { Io, processIo, withExitCodeAsync } from "./output";
 import { isFileSystemError, linkTree, publishOutput, recoverOutput } from "./staging";
 
-/** Directory of the example environments and of every environment `cdktf synth` builds. */
-export const ENVIRONMENTS_DIR = "environments";
-
-/** The environment files to synthesize: all of environments/, or those named in ENVIRONMENTS. */
-export function selectEnvironmentFiles(filter: string | undefined, dir = ENVIRONMENTS_DIR): string[] {
-  const files = findEnvironmentFiles(dir);
-  if (files.length === 0) throw new UsageError(`no environment files (*.yaml) in ${dir}/`);
-  if (!filter || filter.trim() === "") return files;
-  const stem = (f: string) => f.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
-  const known = files.map(stem);
-  const wanted = filter.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const unknown = wanted.filter((w) => !known.includes(w));
-  if (unknown.length > 0) {
-    throw new UsageError(`ENVIRONMENTS names unknown environment(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
-  }
-  return files.filter((f) => wanted.includes(stem(f)));
-}
+export { ENVIRONMENTS_DIR, selectEnvironmentFiles } from "./files";
 
 /** The stack inputs of planned environments. */
 export function stackInputs(planned: readonly PlannedEnvironment[]): StackInput[] {

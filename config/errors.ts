@@ -1,10 +1,45 @@
 /**
- * User-facing errors. A `ConfigError` carries one or more problems, each tied to a file and a
- * path inside it; the CLI prints them as `<file>: <path>: <message>` and exits 1, with no stack.
+ * User-facing errors. A `ConfigError` carries one or more problems, each tied to a file, a path
+ * inside it and, once the loader has located it, the line and column of the YAML node at fault;
+ * the CLI prints them as `<file>:<line>:<column>: <path>: <message>` and exits 1, with no stack.
  */
 
 /** A path inside a document: object keys and array indices, as zod reports them. */
 export type DocPath = readonly (string | number)[];
+
+/**
+ * The kinds of problem, by the stage that finds them: the rule id a problem carries into SARIF
+ * and `--json`. Stable: code scanning tracks alerts by it.
+ */
+export const PROBLEM_RULES = {
+  file: {
+    title: "Unreadable environment file",
+    description: "The file cannot be read as an environment file: missing, not a regular file, not UTF-8 text, empty, or over 1 MiB.",
+  },
+  yaml: {
+    title: "Invalid YAML",
+    description: "The file is not one YAML document within the limits: a syntax error, a duplicate or reserved key, too many nodes or too deep.",
+  },
+  schema: {
+    title: "Not the environment format",
+    description: "The environment format (config/schema.ts): an unknown key, a missing or mistyped value, a value out of its range.",
+  },
+  check: {
+    title: "Failed check",
+    description: "A rule across fields or against the catalog: unknown references, node pools, names, paths, URLs, state locations.",
+  },
+  plan: {
+    title: "Plan cannot work",
+    description: "The plan cannot work: a model does not fit its GPU, a pod cannot be placed, the capacity is below the demand, the model store is incomplete.",
+  },
+  environments: {
+    title: "Conflict between environments",
+    description: "A rule across the environment files loaded together: one name and one state location per environment.",
+  },
+} as const;
+
+/** A rule id of `PROBLEM_RULES`. */
+export type ProblemRule = keyof typeof PROBLEM_RULES;
 
 /** One problem in one input file. */
 export interface Problem {
@@ -13,6 +48,17 @@ export interface Problem {
   readonly path: DocPath;
   /** What is wrong, what was found and what is allowed or how to fix it. */
   readonly message: string;
+  /**
+   * 1-based line of the YAML node at fault: for a path the file does not have (a missing key), its
+   * nearest existing parent; for a problem about a key (unknown, reserved, an invalid name), the
+   * key. Line 1 for a problem about the file as a whole (unreadable, too big, not text, empty).
+   * Set by the loader (config/loader.ts, cli/load.ts) when it finalizes problems.
+   */
+  readonly line?: number;
+  /** 1-based column of the same place, in UTF-16 code units (SARIF's default `columnKind`). */
+  readonly column?: number;
+  /** The kind of problem; set with the position. @default - "check" where a rule id is needed */
+  readonly rule?: ProblemRule;
 }
 
 /** Formats a path the way a user would write it in YAML: `nodePools.main.nodes[2]`. */
@@ -31,14 +77,26 @@ export function formatPath(path: DocPath): string {
 }
 
 /**
- * Formats one problem as `<file>: <path>: <message>`. Control characters left in the file name or
- * the message are escaped here too, so nothing a user wrote reaches the terminal raw.
+ * Formats one problem as `<file>: <path>: <message>`, without its line and column: the form of
+ * `ConfigError.message` and of messages inside ai-factory. Control characters left in the file
+ * name or the message are escaped here too, so nothing a user wrote reaches the terminal raw.
  */
 export function formatProblem(problem: Problem): string {
   return `${escapeControl(problem.file)}: ${formatPath(problem.path)}: ${escapeControl(problem.message)}`;
 }
 
-/** Invalid user input: bad YAML, a schema violation or a failed check. Exit code 1. */
+/**
+ * Formats one problem as the CLI prints it, `<file>:<line>:<column>: <path>: <message>` (the form
+ * compilers use and CI problem matchers parse); a problem not located points at 1:1.
+ */
+export function formatLocatedProblem(problem: Problem): string {
+  return `${escapeControl(problem.file)}:${problem.line ?? 1}:${problem.column ?? 1}: ${formatPath(problem.path)}: ${escapeControl(problem.message)}`;
+}
+
+/**
+ * Invalid user input: bad YAML, a schema violation or a failed check. Exit code 1. Its message
+ * lists the problems without line and column (`formatProblem`); the problems carry them.
+ */
 export class ConfigError extends Error {
   public readonly problems: readonly Problem[];
 

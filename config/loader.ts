@@ -2,34 +2,73 @@
  * Loads environment files: YAML → zod → checks → `ResolvedEnvironment`.
  * `parseEnvironment` is pure (text in, result out); `loadEnvironmentFiles` reads files and
  * reports the problems of every file at once, so a user fixes them in one pass.
+ *
+ * Problems are made by path, wherever they are found; they get their line and column here, when
+ * they are finalized, from where the YAML walk saw each path (config/yaml-data.ts). Problems found
+ * later (planning) are located through `loadEnvironments(…).locate`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, Problem, escapeControl, show } from "./errors";
+import type { z } from "zod";
+import { ConfigError, DocPath, Problem, ProblemRule, escapeControl, show } from "./errors";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { EnvironmentSchema } from "./schema";
 import { stateConflicts } from "./state-location";
-import { YAML_LIMITS, decodeText, fileTooBig, parseYaml } from "./yaml-data";
+import { DocPositions, YAML_LIMITS, decodeText, fileTooBig, parseYaml, pathKey } from "./yaml-data";
 import { zodIssuesToProblems } from "./zod-issues";
+
+/** The position of a problem about the file as a whole: its first line and column. */
+const FILE_START = { line: 1, column: 1 } as const;
+
+/**
+ * `problem` with its line and column (kept if it has them) and its rule: where `positions` saw its
+ * path, at the key when `keyPaths` names the path; the file's start without positions.
+ */
+export function locateProblem(problem: Problem, positions: DocPositions | undefined, rule: ProblemRule, keyPaths?: ReadonlySet<string>): Problem {
+  const at =
+    problem.line !== undefined
+      ? { line: problem.line, column: problem.column ?? 1 }
+      : (positions?.at(problem.path, keyPaths?.has(pathKey(problem.path)) ? "key" : "node") ?? FILE_START);
+  return { ...problem, ...at, rule: problem.rule ?? rule };
+}
+
+/**
+ * The paths of the keys that zod issues are about (an unknown key, a map key that breaks its
+ * rule), as `pathKey`s: those problems point at the key, not at its value.
+ */
+function keyIssuePaths(issues: readonly z.core.$ZodIssue[], prefix: DocPath = [], into = new Set<string>()): Set<string> {
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== "symbol")];
+    if (issue.code === "unrecognized_keys") for (const key of issue.keys) into.add(pathKey([...path, key]));
+    else if (issue.code === "invalid_key") into.add(pathKey(path));
+    else if (issue.code === "invalid_union") for (const member of issue.errors) keyIssuePaths(member, path, into);
+  }
+  return into;
+}
 
 /**
  * Parses and checks one environment file's text. `file` is the path used in messages. Input over
  * `YAML_LIMITS` (size, nodes, nesting) is refused before it is parsed whole (config/yaml-data.ts).
+ * Every problem comes with its line, column and rule; `positions` (when the YAML could be read)
+ * locates problems found later by path.
  */
-export function parseEnvironment(file: string, text: string): { env?: ResolvedEnvironment; problems: Problem[] } {
+export function parseEnvironment(file: string, text: string): { env?: ResolvedEnvironment; problems: Problem[]; positions?: DocPositions } {
   const yaml = parseYaml(text);
-  if (!yaml.ok) return { problems: yaml.problems.map((p) => ({ file, ...p })) };
-  const data = yaml.data;
+  if (!yaml.ok) return { problems: yaml.problems.map((p) => locateProblem({ file, ...p }, undefined, "yaml")) };
+  const { data, positions } = yaml;
   if (data === null || data === undefined) {
-    return { problems: [{ file, path: [], message: "the file is empty; an environment needs at least name, description, cluster and nodePools" }] };
+    const empty = { file, path: [], message: "the file is empty; an environment needs at least name, description, cluster and nodePools" };
+    return { problems: [locateProblem(empty, undefined, "file")], positions };
   }
   const parsed = EnvironmentSchema.safeParse(data);
   if (!parsed.success) {
-    return { problems: zodIssuesToProblems(file, parsed.error.issues, EnvironmentSchema, data) };
+    const keyPaths = keyIssuePaths(parsed.error.issues);
+    const problems = zodIssuesToProblems(file, parsed.error.issues, EnvironmentSchema, data);
+    return { problems: problems.map((p) => locateProblem(p, positions, "schema", keyPaths)), positions };
   }
   const stem = path.basename(file).replace(/\.ya?ml$/, "");
   const { resolved, problems } = resolveEnvironment(file, stem, parsed.data);
-  return { env: resolved, problems };
+  return { env: resolved, problems: problems.map((p) => locateProblem(p, positions, "check")), positions };
 }
 
 /**
@@ -74,36 +113,60 @@ export function readEnvironmentFile(file: string): { ok: true; text: string } | 
 }
 
 
+/** Environment files read and checked, with what it takes to locate problems found in them later. */
+export interface LoadedEnvironments {
+  /** The valid environments, sorted by name. */
+  readonly envs: ResolvedEnvironment[];
+  /** Every problem of every file, each with its line, column and rule. */
+  readonly problems: Problem[];
+  /** Gives problems found later in these files (by file and path) their line, column and `rule`. */
+  readonly locate: (problems: readonly Problem[], rule: ProblemRule) => Problem[];
+}
+
 /**
- * Reads and checks every file; throws one `ConfigError` listing the problems of all of them.
+ * Reads and checks every file and returns what is valid and every problem, each located.
  * Rules across files (one name, one state location per environment) cover the files given.
  */
-export function loadEnvironmentFiles(files: readonly string[], cwd: string = process.cwd()): ResolvedEnvironment[] {
+export function loadEnvironments(files: readonly string[], cwd: string = process.cwd()): LoadedEnvironments {
   const problems: Problem[] = [];
   const envs: ResolvedEnvironment[] = [];
   const seen = new Map<string, string>();
+  const positionsOf = new Map<string, DocPositions>();
+  const locate = (found: readonly Problem[], rule: ProblemRule): Problem[] => found.map((p) => locateProblem(p, positionsOf.get(p.file), rule));
   for (const f of files) {
     const shown = displayPath(f, cwd);
     const read = readEnvironmentFile(path.resolve(cwd, f));
     if (!read.ok) {
-      problems.push({ file: shown, path: [], message: read.message });
+      problems.push(locateProblem({ file: shown, path: [], message: read.message }, undefined, "file"));
       continue;
     }
     const result = parseEnvironment(shown, read.text);
+    if (result.positions && !positionsOf.has(shown)) positionsOf.set(shown, result.positions);
     problems.push(...result.problems);
     if (result.env) {
       const other = seen.get(result.env.config.name);
       if (other) {
-        problems.push({ file: shown, path: ["name"], message: `environment ${show(result.env.config.name)} is also defined in ${other}` });
+        const twice = { file: shown, path: ["name"], message: `environment ${show(result.env.config.name)} is also defined in ${other}` };
+        problems.push(locateProblem(twice, result.positions, "environments"));
       } else {
         seen.set(result.env.config.name, shown);
         envs.push(result.env);
       }
     }
   }
-  problems.push(...stateConflicts(envs));
+  problems.push(...locate(stateConflicts(envs), "environments"));
+  return { envs: envs.sort((a, b) => a.config.name.localeCompare(b.config.name)), problems, locate };
+}
+
+/**
+ * Reads and checks every file; throws one `ConfigError` listing the problems of all of them, each
+ * with its line and column. Rules across files (one name, one state location per environment)
+ * cover the files given.
+ */
+export function loadEnvironmentFiles(files: readonly string[], cwd: string = process.cwd()): ResolvedEnvironment[] {
+  const { envs, problems } = loadEnvironments(files, cwd);
   if (problems.length > 0) throw new ConfigError(problems);
-  return envs.sort((a, b) => a.config.name.localeCompare(b.config.name));
+  return envs;
 }
 
 /** The environment files in a directory (`*.yaml`, `*.yml`), sorted. */

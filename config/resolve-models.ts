@@ -6,9 +6,9 @@
  */
 import { findModel, modelIds } from "../catalog";
 import type { ModelSpec, Source, WeightPrecision } from "../catalog/types";
-import { modelServerObjectName } from "./chart-values/model-server";
+import { modelServerObjectName } from "./kubernetes-names";
 import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
-import type { ResolvedNodePool } from "./resolve";
+import type { ResolvedNodePool } from "./resolved-pool";
 import type { InlineModel, ModelDeployment } from "./schema";
 
 /** Longest context a model gets when the file does not say: long contexts cost KV memory. */

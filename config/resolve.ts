@@ -15,19 +15,9 @@ import { KUBECONFIG_PATH_RULE, checkProjectPath } from "./project-paths";
 import { checkBackend } from "./state-location";
 import type { Environment, GpuSharing, NodePool } from "./schema";
 
-/** A node pool with its catalog references resolved. */
-export interface ResolvedNodePool {
-  readonly name: string;
-  readonly nodes: readonly string[];
-  /** The server of every node, after inline overrides. */
-  readonly server: ServerSpec;
-  readonly gpu: GpuSpec;
-  readonly sharing: GpuSharing;
-  /** The MIG profile when `sharing.mode` is `mig`. */
-  readonly migProfile?: MigProfile;
-  readonly taint: NodePool["taint"];
-  readonly labels: Readonly<Record<string, string>>;
-}
+import type { ResolvedNodePool } from "./resolved-pool";
+
+export type { ResolvedNodePool } from "./resolved-pool";
 
 /** An environment file, validated, with defaults applied and references resolved. */
 export interface ResolvedEnvironment {

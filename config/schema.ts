@@ -6,18 +6,11 @@
  */
 import { z } from "zod";
 import { COST_DEFAULTS, DEFAULT_ALTERNATIVES } from "../catalog/cost-defaults";
-import { GPU_OPERATOR } from "../catalog/upstream";
+import { GPU_OPERATOR, VLLM } from "../catalog/upstream";
 import { show } from "./errors";
+import { DNS_LABEL, DNS_SUBDOMAIN, GIT_SHA, HF_REPO, LABEL_KEY, LABEL_VALUE } from "./kubernetes-names";
 import { maskUrl, urlProblem } from "./url-safety";
 
-/** RFC 1123 label: Kubernetes namespaces, environment and pool names. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1123 subdomain: Kubernetes node names. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Kubernetes label key: optional DNS prefix + `/` + name of at most 63 characters. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-/** Kubernetes label value: empty, or at most 63 alphanumerics, `-`, `_`, `.`. */
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** A catalog id: lower-case words joined by `-` or `.`. */
 const CATALOG_ID = /^[a-z0-9][a-z0-9.-]*$/;
 
@@ -449,8 +442,6 @@ export const PrecisionSchema = z
   .enum(["bf16", "fp8", "int4", "mxfp4"])
   .describe("Weight precision: bf16, fp8 (vLLM quantizes a bf16 checkpoint at load), or the checkpoint's own int4/mxfp4.");
 
-const GIT_SHA = /^[0-9a-f]{40}$/;
-
 export const InlineModelSchema = z
   .strictObject({
     id: catalogId("model.id").optional().describe("A catalog model to start from; the other fields then override it."),
@@ -490,7 +481,7 @@ export const InlineModelSchema = z
     defaultContextTokens: contextTokens("tokens").positive().optional().describe("Longest context the model supports."),
     huggingFace: z
       .strictObject({
-        repo: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, "must be a Hugging Face repository such as org/model").describe("Repository."),
+        repo: z.string().regex(HF_REPO, "must be a Hugging Face repository such as org/model").describe("Repository."),
         revision: z.string().regex(GIT_SHA, "must be a commit SHA (40 hex digits), never a branch").describe("Pinned commit."),
         gated: z.boolean().default(false).describe("Whether downloading needs an accepted licence and a token."),
       })
@@ -601,7 +592,7 @@ export const ModelDeploymentSchema = z
       .number()
       .min(0.5, atLeast(0.5, "a share of GPU memory; below half, the weights of most models leave no KV cache"))
       .max(0.98, atMost(0.98, "a share of GPU memory; the CUDA context and other processes need the rest"))
-      .default(0.9)
+      .default(VLLM.defaultGpuMemoryUtilization)
       .describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`), always emitted."),
     overheadGiB: nonNegative.max(1024, atMost(1024, "GiB per GPU; no GPU has 1 TiB")).optional().describe("Runtime overhead per GPU in the fit check. @default 2"),
     apiKeySecret: z

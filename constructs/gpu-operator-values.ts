@@ -10,7 +10,8 @@
  * pool's sharing is declared once in the environment file and nowhere else.
  */
 import { stringify } from "yaml";
-import type { ResolvedEnvironment, ResolvedNodePool } from "../config/resolve";
+import type { ResolvedNodePool } from "../config/resolve";
+import type { GpuOperatorConfig, Mirror } from "../config/schema";
 import { GPU_OPERATOR } from "../catalog/upstream";
 import { gpuOperatorImages } from "../planning/artifacts";
 import { imageRepository } from "./mirror";
@@ -70,10 +71,31 @@ function setPath(target: Record<string, unknown>, dotted: string, key: string, v
   cur[key] = value;
 }
 
-/** The chart values for an environment; plain data, serialized by the caller. */
-export function gpuOperatorValues(env: ResolvedEnvironment): Record<string, unknown> {
-  const { config, pools } = env;
-  const op = config.gpuOperator;
+/** What the GPU Operator's values are computed from: the parts of an environment it reads. */
+export interface GpuOperatorValuesInput {
+  /** `gpuOperator` of the environment: driver mode and version, MIG strategy, DCGM exporter. */
+  readonly operator: GpuOperatorConfig;
+  /**
+   * The GPU node pools: each gets a device-plugin config entry (time-slicing or not), MIG pools a
+   * MIG config, and every pool's taint is tolerated by the operands and the NFD worker.
+   */
+  readonly pools: readonly ResolvedNodePool[];
+  /**
+   * Internal registry every component image is pulled from.
+   * @default - the upstream registries (nvcr.io, registry.k8s.io)
+   */
+  readonly mirror?: Mirror;
+  /**
+   * Labels of the DCGM exporter's ServiceMonitor: those the cluster's Prometheus selects
+   * (`monitoring.serviceMonitorLabels`); used when `operator.dcgmExporter.serviceMonitor` is on.
+   * @default - no labels
+   */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+}
+
+/** The chart values; plain data, serialized by the caller. */
+export function gpuOperatorValues(input: GpuOperatorValuesInput): Record<string, unknown> {
+  const { operator: op, pools, mirror } = input;
   const anyMig = pools.some((p) => p.sharing.mode === "mig");
 
   // Operands and the NFD worker must run on every GPU node: placement.ts tolerates every pool's
@@ -116,24 +138,24 @@ export function gpuOperatorValues(env: ResolvedEnvironment): Record<string, unkn
       // `additionalLabels` reach the ServiceMonitor the operator creates (ClusterPolicy
       // spec.dcgmExporter.serviceMonitor, controllers/object_controls.go at v25.10.1).
       serviceMonitor: op.dcgmExporter.serviceMonitor
-        ? { enabled: true, additionalLabels: { ...config.monitoring?.serviceMonitorLabels } }
+        ? { enabled: true, additionalLabels: { ...input.serviceMonitorLabels } }
         : { enabled: false },
     },
   };
 
   // Every image is set explicitly from the catalog's pins (catalog/upstream.ts), mirrored or not,
   // so the list a mirror job copies is exactly what the operator pulls.
-  for (const img of gpuOperatorImages(env)) {
-    setPath(values, img.valuesKey, "repository", imageRepository(img.repository, config.mirror));
+  for (const img of gpuOperatorImages(op, pools)) {
+    setPath(values, img.valuesKey, "repository", imageRepository(img.repository, mirror));
     setPath(values, img.valuesKey, "image", img.image);
     setPath(values, img.valuesKey, "version", img.version);
   }
-  setPath(values, "node-feature-discovery.image", "repository", imageRepository(GPU_OPERATOR.nfdImage.repository, config.mirror));
+  setPath(values, "node-feature-discovery.image", "repository", imageRepository(GPU_OPERATOR.nfdImage.repository, mirror));
   setPath(values, "node-feature-discovery.image", "tag", GPU_OPERATOR.nfdImage.tag);
   return values;
 }
 
 /** The values as the YAML document handed to `helm_release` (sorted keys: deterministic). */
-export function gpuOperatorValuesYaml(env: ResolvedEnvironment): string {
-  return stringify(gpuOperatorValues(env), { sortMapEntries: true });
+export function gpuOperatorValuesYaml(input: GpuOperatorValuesInput): string {
+  return stringify(gpuOperatorValues(input), { sortMapEntries: true });
 }

@@ -6,13 +6,16 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import type { ResolvedEnvironment } from "../config/resolve";
-import { GPU_OPERATOR_CHART } from "../config/schema";
-import { gpuOperatorValuesYaml } from "./gpu-operator-values";
+import { GPU_OPERATOR } from "../catalog/upstream";
+import { GpuOperatorValuesInput, gpuOperatorValuesYaml } from "./gpu-operator-values";
 import { chartSource } from "./mirror";
 
-export interface GpuOperatorProps {
-  readonly env: ResolvedEnvironment;
+/**
+ * The operator's settings (`operator`: chart version, Helm timeout, driver, MIG strategy, DCGM
+ * exporter), the pools it serves, the mirror and the ServiceMonitor labels — see
+ * `GpuOperatorValuesInput` — and where to install it.
+ */
+export interface GpuOperatorProps extends GpuOperatorValuesInput {
   /** Namespace to install into (created by the stack). */
   readonly namespace: string;
   /**
@@ -30,8 +33,9 @@ export class GpuOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
-    const op = props.env.config.gpuOperator;
-    const source = chartSource(GPU_OPERATOR_CHART, props.env.config.mirror);
+    const op = props.operator;
+    // NVIDIA's repository (catalog/upstream.ts), or the mirror's; the version is the file's.
+    const source = chartSource(GPU_OPERATOR.chart, props.mirror);
     this.version = op.version;
     this.release = new Release(this, "release", {
       name: "gpu-operator",
@@ -43,7 +47,7 @@ export class GpuOperator extends Construct {
       atomic: true,
       wait: true,
       timeout: op.timeoutSeconds,
-      values: [gpuOperatorValuesYaml(props.env)],
+      values: [gpuOperatorValuesYaml(props)],
       dependsOn: props.dependsOn,
     });
   }

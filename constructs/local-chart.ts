@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 
-/** Directory of the project's local charts. */
-export const CHARTS_DIR = path.join(__dirname, "..", "charts");
+/** Directory of the project's local charts, from constructs/ in the sources or dist/constructs/ when compiled. */
+export const CHARTS_DIR = path.join(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..", "charts");
 
 /** SHA-256 over the chart's relative file paths and contents, in sorted order (first 16 hex digits). */
 export function chartContentHash(dir: string): string {

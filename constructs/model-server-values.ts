@@ -7,14 +7,13 @@ import {
   ModelServerValues,
   ModelServerValuesInput,
   modelServerValuesSchema,
-} from "../config/chart-values/model-server";
+} from "./model-server-values-schema";
 import type { Mirror } from "../config/schema";
 import type { ModelPlan } from "../planning/plan";
 import { modelServerPlacement } from "../planning/placement";
 import { REGISTRY_PULL, VLLM, imagePullSeconds } from "../catalog/upstream";
 import { imageRepository } from "./mirror";
-// One pinned vLLM image for servers and prefetch Jobs alike.
-import { VLLM_IMAGE, runtimeFilesPath } from "./model-store-plan";
+import { MOUNT_PATH, runtimeFilesPath } from "../planning/model-store";
 
 
 /**
@@ -26,7 +25,11 @@ export const WEIGHT_LOAD_GIB_PER_SECOND = 0.5;
 /** Fixed start-up work besides reading weights: engine init, CUDA graph capture, torch.compile. */
 export const ENGINE_INIT_SECONDS = 180;
 const STARTUP_PERIOD_SECONDS = 10;
-/** The reference's floor: 10 minutes before a replica that has not come up is restarted. */
+/**
+ * The floor: 10 minutes before a replica that has not come up is restarted, as vLLM production-stack
+ * (https://github.com/vllm-project/production-stack/blob/main/helm/values.yaml) and KServe's
+ * LLMInferenceService (https://github.com/kserve/kserve) set their startup probes (10 s × 60).
+ */
 const MIN_STARTUP_FAILURES = 60;
 
 /**
@@ -58,11 +61,16 @@ export function hostResources(gpus: number, wholeGpus: boolean, shmGiB: number):
   };
 }
 
+/** What a model server needs besides its plan: where its weights are and how the site pulls images. */
 export interface ModelServerValuesContext {
   /** The model store's claim. */
   readonly claimName: string;
   /** Directory of the model's checkpoint inside the store, e.g. `/models/org/name/<rev>`. */
   readonly modelPath: string;
+  /**
+   * Internal registry the vLLM image is pulled from.
+   * @default - the upstream registry (docker.io)
+   */
   readonly mirror?: Mirror;
   /**
    * Image pull rate of one node, MB/s (`ResolvedEnvironment.imagePullMBps`): a first install pulls
@@ -92,7 +100,8 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
 
   const input: ModelServerValuesInput = {
     servedModelName: m.servedName,
-    image: { repository: imageRepository(VLLM_IMAGE.repository, ctx.mirror), tag: VLLM_IMAGE.tag },
+    // One pinned vLLM image for servers and prefetch Jobs alike (catalog/upstream.ts).
+    image: { repository: imageRepository(VLLM.image.repository, ctx.mirror), tag: VLLM.image.tag },
     model: { path: ctx.modelPath, revision: m.spec.huggingFace.revision },
     engine: {
       tensorParallelSize: tp,
@@ -116,7 +125,7 @@ export function modelServerValues(plan: ModelPlan, ctx: ModelServerValuesContext
     },
     nodeSelector: { ...placement.nodeSelector },
     tolerations: placement.tolerations.map((t) => ({ ...t })),
-    modelStore: { claimName: ctx.claimName },
+    modelStore: { claimName: ctx.claimName, mountPath: MOUNT_PATH },
     shm: { sizeLimit: `${shmGiB}Gi` },
     startupProbe: { periodSeconds: STARTUP_PERIOD_SECONDS, failureThreshold: startupFailures },
     apiKeySecret: d.apiKeySecret ? { name: d.apiKeySecret.name, key: d.apiKeySecret.key } : null,

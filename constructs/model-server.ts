@@ -7,17 +7,20 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
-import { modelServerObjectName, type ModelServerValues } from "../config/chart-values/model-server";
+import { modelServerObjectName } from "../config/kubernetes-names";
+import type { ModelServerValues } from "./model-server-values-schema";
 import type { ModelPlan } from "../planning/plan";
 import { REGISTRY_PULL, VLLM, imagePullSeconds } from "../catalog/upstream";
 import { ModelServerValuesContext, modelServerValues, releaseTimeoutSeconds } from "./model-server-values";
 
 export interface ModelServerProps {
+  /** The model's plan (planning/plan.ts): GPUs, replicas, engine limits, placement, rollout. */
   readonly plan: ModelPlan;
   /** Namespace of the models (created by the stack). */
   readonly namespace: string;
   /** The chart, relative to the stack's working directory (`LocalChart.path`). */
   readonly chartPath: string;
+  /** Where its weights are (claim and path in the model store), mirror, image pull rate, ServiceMonitor labels. */
   readonly context: ModelServerValuesContext;
   /**
    * Must exist first: the namespace, the model store and its prefetch Jobs.

@@ -20,35 +20,37 @@ import { formatPath } from "../config/errors";
 import type { Mirror, ModelStoreConfig } from "../config/schema";
 import { chartSource } from "./mirror";
 import { PREFETCH_PLACEMENT } from "../planning/placement";
+import { NFS_CSI } from "../catalog/upstream";
+import {
+  MOUNT_PATH,
+  StoredModel,
+  assertValidReference,
+  checkModelStore,
+  claimSizeGiB,
+  modelDir,
+  prefetchJobName,
+  prefetchTimeoutMinutes,
+  runtimeFileSets,
+  runtimeFilesJobName,
+  sortModels,
+} from "../planning/model-store";
 import {
   EnvVar,
   MODEL_STORE_CLAIM,
-  MOUNT_PATH,
-  NFS_CSI_CHART,
   NFS_CSI_PROVISIONER,
   NFS_CSI_RELEASE,
   NFS_STORAGE_CLASS,
   PREFETCH_RESOURCES,
   SCRATCH_PATH,
-  StoredModel,
-  assertValidReference,
-  checkModelStore,
   gibQuantity,
-  modelDir,
-  claimSizeGiB,
   nfsCsiDriverValuesYaml,
   prefetchCommand,
   prefetchEnv,
   prefetchImage,
-  prefetchJobName,
-  prefetchTimeoutMinutes,
-  runtimeFileSets,
   runtimeFilesCommand,
-  runtimeFilesJobName,
-  sortModels,
-} from "./model-store-plan";
+} from "./model-store-scripts";
 
-export type { StoredModel } from "./model-store-plan";
+export type { StoredModel } from "../planning/model-store";
 
 /** UID and GID prefetch pods run as; files in the store belong to them. */
 export const PREFETCH_UID = 1000;
@@ -140,13 +142,13 @@ export class ModelStore extends Construct {
     let storageClassName: string | undefined;
     const claimDependsOn: ITerraformDependable[] = [...dependsOn];
     if (volume.kind === "nfs") {
-      const source = chartSource(NFS_CSI_CHART, mirror);
+      const source = chartSource(NFS_CSI.chart, mirror);
       this.nfsDriver = new Release(this, "nfs-csi-driver", {
         name: NFS_CSI_RELEASE.name,
         namespace: NFS_CSI_RELEASE.namespace,
         repository: source.repository,
         chart: source.chart,
-        version: NFS_CSI_CHART.version,
+        version: NFS_CSI.chart.version,
         createNamespace: false,
         atomic: true,
         wait: true,

@@ -5,8 +5,8 @@
  * `cdktf deploy` (`ai-factory images <env-file>` prints it). Pure: the pins live in
  * catalog/upstream.ts and the values builders pick images by the same functions.
  */
-import type { ResolvedEnvironment } from "../config/resolve";
-import type { Mirror } from "../config/schema";
+import type { ResolvedEnvironment, ResolvedNodePool } from "../config/resolve";
+import type { GpuOperatorConfig, Mirror } from "../config/schema";
 import {
   GPU_OPERATOR,
   NFS_CSI,
@@ -18,16 +18,16 @@ import {
   type PinnedImage,
 } from "../catalog/upstream";
 import type { RuntimeFileSet } from "../catalog/types";
+import { RUNTIME_FILES_DIR, modelDir } from "./model-store";
 import type { Plan } from "./plan";
 
 /**
- * The GPU Operator component images an environment makes the operator pull, at the versions it
- * pulls them (a managed driver at `gpuOperator.driver.version` keeps that version: the driver
- * image's tag is the driver version).
+ * The GPU Operator component images an environment (its `gpuOperator` section and its pools)
+ * makes the operator pull, at the versions it pulls them (a managed driver at
+ * `gpuOperator.driver.version` keeps that version: the driver image's tag is the driver version).
  */
-export function gpuOperatorImages(env: ResolvedEnvironment): GpuOperatorImage[] {
-  const op = env.config.gpuOperator;
-  const anyMig = env.pools.some((p) => p.sharing.mode === "mig");
+export function gpuOperatorImages(op: GpuOperatorConfig, pools: readonly Pick<ResolvedNodePool, "sharing">[]): GpuOperatorImage[] {
+  const anyMig = pools.some((p) => p.sharing.mode === "mig");
   return GPU_OPERATOR.images
     .filter(
       (img) =>
@@ -104,7 +104,7 @@ export function environmentArtifacts(env: ResolvedEnvironment, plan: Plan): Arti
 
   if (config.gpuOperator.enabled) {
     addChart(GPU_OPERATOR.chart, "GPU Operator");
-    for (const img of gpuOperatorImages(env)) {
+    for (const img of gpuOperatorImages(config.gpuOperator, env.pools)) {
       addImage(gpuOperatorImagePath(img), img.version, `GPU Operator (${img.valuesKey})`);
     }
     addPinned(GPU_OPERATOR.nfdImage, "GPU Operator (node-feature-discovery)");
@@ -131,7 +131,7 @@ export function environmentArtifacts(env: ResolvedEnvironment, plan: Plan): Arti
     for (const id of [...sets.keys()].sort()) {
       const { set, users } = sets.get(id)!;
       for (const f of set.files) {
-        files.push({ url: f.url, sha256: f.sha256, sourcePath: `_files/${set.id}/${f.name}`, usedBy: `models ${users.sort().join(", ")} (${set.env})` });
+        files.push({ url: f.url, sha256: f.sha256, sourcePath: `${RUNTIME_FILES_DIR}/${set.id}/${f.name}`, usedBy: `models ${users.sort().join(", ")} (${set.env})` });
       }
     }
     for (const c of plan.checkpoints) {
@@ -139,7 +139,7 @@ export function environmentArtifacts(env: ResolvedEnvironment, plan: Plan): Arti
         repo: c.repo,
         revision: c.revision,
         checkpointGiB: c.checkpointGiB,
-        sourcePath: `${c.repo}/${c.revision}/`,
+        sourcePath: `${modelDir(c.repo, c.revision)}/`,
         usedBy: `models ${c.servedNames.join(", ")}`,
       });
     }

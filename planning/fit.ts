@@ -1,7 +1,9 @@
 /**
  * Does a model fit its GPUs? The check the synth runs for every model server, before anything is
- * deployed: tensor-parallel layout rules and the per-GPU memory budget of cost-data.md §6.1
- * (`W/TP + KV/TP + overhead ≤ memory × gpu_memory_utilization`), with ways out when it fails: fixes
+ * deployed: tensor-parallel layout rules and the per-GPU memory budget vLLM works within
+ * (`W/TP + KV/TP + overhead ≤ memory × gpu_memory_utilization`: the engine takes that share of each
+ * GPU for weights, activations and KV cache, https://docs.vllm.ai/en/stable/configuration/engine_args.html
+ * `--gpu-memory-utilization`), with ways out when it fails: fixes
  * as keys of the environment file, which planning/plan.ts checks by planning again before it offers
  * them. Pure functions, no I/O.
  */
@@ -27,12 +29,12 @@ import {
  * (about `max_num_batched_tokens` 8192 × the MLP width, ~1 GiB for a 70B), CUDA graphs (~0.5–1
  * GiB) and NCCL/cuBLAS workspaces.
  *
- * The rule is a flat 2 GiB per GPU (or MIG slice), whatever the model and GPU. cost-data.md §6.1
- * budgets 5–10% of GPU memory for overhead (activations, CUDA graphs, fragmentation). The
+ * The rule is a flat 2 GiB per GPU (or MIG slice), whatever the model and GPU. A common rule of
+ * thumb budgets 5–10% of GPU memory for overhead (activations, CUDA graphs, fragmentation). The
  * `gpuMemoryUtilization` share (0.90 by default) already keeps 10% of the GPU outside vLLM's pool,
  * and that absorbs fragmentation and other processes. So the 2 GiB only covers what vLLM
  * allocates inside its pool. Together they hold back 8 + 2 = 10 GiB of an 80 GiB H100
- * (12.5%), just above the reference range. A flat figure does not shrink on small GPUs or MIG
+ * (12.5%), just above that range. A flat figure does not shrink on small GPUs or MIG
  * slices, and it should not: activations depend on the batch, not on the memory size.
  */
 export const DEFAULT_OVERHEAD_GIB = 2;

@@ -1,7 +1,14 @@
 /**
  * GPU memory arithmetic for serving a model with vLLM: weight bytes and KV cache bytes.
- * Pure functions, no I/O. Formulas from cost-data.md §6.1; all results are in bytes unless the
- * name says otherwise.
+ * Pure functions, no I/O; all results are in bytes unless the name says otherwise. Formulas:
+ * - weights: parameters × bytes per weight;
+ * - KV cache per token, multi-head or grouped-query attention: 2 (K and V) × layers × KV heads ×
+ *   head dim × bytes (GQA: Ainslie et al. 2023, https://arxiv.org/abs/2305.13245; vLLM keeps it in
+ *   paged blocks: Kwon et al. 2023, https://arxiv.org/abs/2309.06180);
+ * - multi-head latent attention caches layers × (kv_lora_rank + RoPE key dim) elements (DeepSeek-V3
+ *   technical report, https://arxiv.org/abs/2412.19437);
+ * - sliding-window layers hold at most the window (gpt-oss model card,
+ *   https://openai.com/index/gpt-oss-model-card/).
  */
 import type { ModelSpec, WeightPrecision } from "../catalog/types";
 

@@ -16,6 +16,7 @@
  *
  * Pure: no I/O.
  */
+import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { ThroughputBound, ThroughputEstimate } from "./throughput";
 
 /** How a model's tokens split across the ways API providers bill them; fractions that sum to 1. */
@@ -52,8 +53,8 @@ export const MIX_SUM_TOLERANCE = 1e-6;
 
 const SECONDS_PER_DAY = 86_400;
 
-/** Hours in a month unless the environment says otherwise (365 × 24 / 12 = 730). */
-export const DEFAULT_HOURS_PER_MONTH = 730;
+/** Hours in a month unless the environment says otherwise: the catalog's 730 (365 × 24 / 12). */
+const DEFAULT_HOURS_PER_MONTH: number = COST_DEFAULTS.hoursPerMonth.value;
 
 /** Throws unless every share is ≥ 0 and they sum to 1. */
 export function validateMix(mix: TokenMix, where = "mix"): void {
@@ -321,7 +322,7 @@ export interface FactorySizing {
 
 /** Options of `sizeFactory`. */
 export interface FactorySizingOptions {
-  /** @default 730 */
+  /** @default - `COST_DEFAULTS.hoursPerMonth` (catalog/cost-defaults.ts): 730 */
   readonly hoursPerMonth?: number;
 }
 

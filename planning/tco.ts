@@ -1,6 +1,6 @@
 /**
- * The on-prem cost model and its cloud alternatives (cost-data.md §7), with exactly these
- * definitions (a month is `hoursPerMonth` hours):
+ * The on-prem cost model and its cloud alternatives, with exactly these definitions (a month is
+ * `hoursPerMonth` hours; PUE is facility power over IT power):
  *
  *   capex          = Σ count × priceUsd × (1 + infraCapexPercent/100)
  *   amortization   = capex × (1 − residualPercent/100) / (12 × amortizationYears)
@@ -17,8 +17,9 @@
  *
  * Money stays unrounded here; reports round once. Pure: no I/O.
  */
+import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { Source } from "../catalog/types";
-import { DEFAULT_HOURS_PER_MONTH, TOKEN_CLASSES, validateMix, type TokenMix } from "./sizing";
+import { TOKEN_CLASSES, validateMix, type TokenMix } from "./sizing";
 
 /** Identical servers bought together (one Kubernetes node each). */
 export interface CostServerGroup {
@@ -42,28 +43,32 @@ export interface StaffCost {
   readonly usdPerYear: number;
 }
 
-/** The environment's `costs:` parameters. */
+/**
+ * The environment's `costs:` parameters. A parameter left out takes the catalog's default
+ * (`COST_DEFAULTS`, catalog/cost-defaults.ts, each with its source), the same the environment
+ * schema applies: one definition of every default.
+ */
 export interface CostParams {
-  /** @default 730 */
+  /** @default - `COST_DEFAULTS.hoursPerMonth`: 730 */
   readonly hoursPerMonth?: number;
-  /** Months at which savings are reported. @default [24, 36] */
+  /** Months at which savings are reported. @default - `COST_DEFAULTS.horizonMonths`: [24, 36] */
   readonly horizonMonths?: readonly number[];
   /** Straight-line depreciation period, years. */
   readonly amortizationYears: number;
-  /** Resale value at the end of the period, percent of capex. @default 0 */
+  /** Resale value at the end of the period, percent of capex. @default - `COST_DEFAULTS.residualPercent`: 0 */
   readonly residualPercent?: number;
-  /** Network, racks, storage and installation, percent of the servers' price. @default 0 */
+  /** Network, racks, storage and installation, percent of the servers' price. @default - `COST_DEFAULTS.infraCapexPercent`: 10 */
   readonly infraCapexPercent?: number;
   readonly electricityUsdPerKwh: number;
   /** Power usage effectiveness of the room, ≥ 1. */
   readonly pue: number;
-  /** Fixed rent, USD per month. @default 0 */
+  /** Fixed rent, USD per month. @default - `COST_DEFAULTS.spaceUsdPerMonth`: 0 */
   readonly spaceUsdPerMonth?: number;
-  /** Colocation rent per kW of the servers' maximum power, USD per kW-month. @default 0 */
+  /** Colocation rent per kW of the servers' maximum power, USD per kW-month. @default - `COST_DEFAULTS.spaceUsdPerKwMonth`: 150 */
   readonly spaceUsdPerKwMonth?: number;
-  /** Hardware support contracts, percent of capex per year. @default 0 */
+  /** Hardware support contracts, percent of capex per year. @default - `COST_DEFAULTS.supportPercentPerYear`: 10 */
   readonly supportPercentPerYear?: number;
-  /** @default - no staff cost */
+  /** @default - `COST_DEFAULTS.staff`: 0.25 FTE at 190,000 USD a year */
   readonly staff?: StaffCost;
   /** Average load between idle (0) and full power (1), for the energy bill. */
   readonly utilization: number;
@@ -311,18 +316,19 @@ function check(path: string, value: number, ok: (v: number) => boolean, allowed:
 }
 
 function resolveParams(c: CostParams): ResolvedParams {
+  const d = COST_DEFAULTS;
   const p: ResolvedParams = {
-    hoursPerMonth: c.hoursPerMonth ?? DEFAULT_HOURS_PER_MONTH,
-    horizonMonths: c.horizonMonths ?? [24, 36],
+    hoursPerMonth: c.hoursPerMonth ?? d.hoursPerMonth.value,
+    horizonMonths: c.horizonMonths ?? d.horizonMonths.value,
     amortizationYears: c.amortizationYears,
-    residualPercent: c.residualPercent ?? 0,
-    infraCapexPercent: c.infraCapexPercent ?? 0,
+    residualPercent: c.residualPercent ?? d.residualPercent.value,
+    infraCapexPercent: c.infraCapexPercent ?? d.infraCapexPercent.value,
     electricityUsdPerKwh: c.electricityUsdPerKwh,
     pue: c.pue,
-    spaceUsdPerMonth: c.spaceUsdPerMonth ?? 0,
-    spaceUsdPerKwMonth: c.spaceUsdPerKwMonth ?? 0,
-    supportPercentPerYear: c.supportPercentPerYear ?? 0,
-    staff: c.staff ?? { fte: 0, usdPerYear: 0 },
+    spaceUsdPerMonth: c.spaceUsdPerMonth ?? d.spaceUsdPerMonth.value,
+    spaceUsdPerKwMonth: c.spaceUsdPerKwMonth ?? d.spaceUsdPerKwMonth.value,
+    supportPercentPerYear: c.supportPercentPerYear ?? d.supportPercentPerYear.value,
+    staff: c.staff ?? d.staff.value,
     utilization: c.utilization,
   };
   const nonNegative = (v: number): boolean => v >= 0;

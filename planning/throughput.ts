@@ -3,7 +3,9 @@
  *
  * One decode step emits one output token for each of the B sequences in the batch. It reads the
  * weights it touches plus every sequence's KV cache from HBM, and does 2 × active parameters FLOPs
- * per token (cost-data.md §5.3, formula 3):
+ * per token — the roofline model (Williams, Waterman and Patterson, CACM 2009,
+ * https://doi.org/10.1145/1498765.1498785) with a forward pass of 2 FLOPs per parameter per token
+ * (Kaplan et al. 2020, https://arxiv.org/abs/2001.08361):
  *
  *   memory(B)  = (W_touched(B) + B · KV_seq · r) / (TP · BW)
  *   compute(B) = B · 2 · N_act / (TP · F)
@@ -22,6 +24,7 @@
  * Pure: no I/O.
  */
 import { THROUGHPUT_CALIBRATION } from "../catalog/calibration";
+import { VLLM } from "../catalog/upstream";
 import type { EfficiencyFactor, GpuSpec, ModelSpec, ThroughputCalibration, WeightPrecision } from "../catalog/types";
 import { DEFAULT_OVERHEAD_GIB } from "./fit";
 import { GIB, kvBytesPerSequence, weightsBytes, type KvCacheDtype } from "./memory";
@@ -45,8 +48,8 @@ export type ThroughputBound =
   /** `measuredTokensPerSecond` was given and replaces the estimate. */
   | "measured";
 
-/** The share of HBM vLLM gives to weights + KV cache by default (`--gpu-memory-utilization`). */
-export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
+/** The share of HBM vLLM gives to weights + KV cache by default (`--gpu-memory-utilization`, catalog/upstream.ts). */
+export const DEFAULT_GPU_MEMORY_UTILIZATION: number = VLLM.defaultGpuMemoryUtilization;
 
 /** Inputs of one replica's throughput estimate. */
 export interface ThroughputInput {

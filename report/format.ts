@@ -1,6 +1,17 @@
 /**
- * Rounding for human output only (markdown, chart labels). Machine output (JSON) keeps the
- * unrounded numbers. Locale-free: the same digits on every machine, en-US style (`1,234.5`).
+ * Rounding for human output only (terminal tables, markdown, chart labels, Terraform outputs).
+ * Machine output (the cost JSON, `--json`) keeps the unrounded numbers. Locale-free: the same
+ * digits on every machine, en-US style (`1,234.5`).
+ *
+ * The rules, the same in every renderer:
+ * - amounts of money (capex, per month) in whole dollars: `$1,760,000`, `$0` (`formatUsdWhole`);
+ * - prices (per million tokens, per GPU-hour) in cents below $100: `$0.99` (`formatUsd`);
+ * - token counts and rates per month with three significant digits and a unit: `189B`;
+ *   rates per second and other counts as grouped integers: `46,296`;
+ * - GiB to one decimal, months to one decimal, percentages whole;
+ * - a counted noun agrees with its count: `1 GPU`, `2 GPUs` (`plural`);
+ * - Terraform outputs (stacks/ai-factory-stack.ts): dollars to cents, USD per million tokens to 4
+ *   decimals, months to 2.
  */
 
 /** Groups the integer part by thousands: `1234567.8` → `1,234,567.8`. */
@@ -33,6 +44,40 @@ export function formatUsd(value: number): string {
   const decimals = Math.abs(value) >= 100 ? 0 : 2;
   const text = formatNumber(value, decimals);
   return text.startsWith("-") ? `-$${text.slice(1)}` : `$${text}`;
+}
+
+/**
+ * Whole US dollars, for amounts (capex, costs per month): `formatUsdWhole(1234.5)` → `$1,235`,
+ * `formatUsdWhole(0)` → `$0`, `formatUsdWhole(-49.6)` → `-$50`.
+ */
+export function formatUsdWhole(value: number): string {
+  if (!Number.isFinite(value)) return "n/a";
+  const text = formatNumber(value, 0);
+  return text.startsWith("-") ? `-$${text.slice(1)}` : `$${text}`;
+}
+
+/**
+ * A count and its noun, agreeing: `plural(1, "GPU")` → `1 GPU`, `plural(1234, "replica")` →
+ * `1,234 replicas`, `plural(2, "GPU share")` → `2 GPU shares`; `pluralForm` for irregular nouns.
+ */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** GiB to one decimal with the unit: `formatGiB(61.094)` → `61.1 GiB`. */
+export function formatGiB(value: number): string {
+  return `${formatNumber(value, 1)} GiB`;
+}
+
+/**
+ * `digits` significant digits, at least, for small quantities such as seconds per token:
+ * `formatSignificant(0.052345)` → `0.0523`, `formatSignificant(2.5)` → `2.50`; from 10^(digits−1) up,
+ * a grouped integer (`46,296`).
+ */
+export function formatSignificant(value: number, digits = 3): string {
+  if (!Number.isFinite(value) || value === 0) return formatNumber(value);
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(Math.abs(value))));
+  return formatNumber(value, Math.min(decimals, 20));
 }
 
 const COMPACT_UNITS: readonly (readonly [number, string])[] = [

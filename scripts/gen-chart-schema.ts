@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
-import { modelServerValuesJsonSchema } from "../config/chart-values/model-server";
+import { modelServerValuesJsonSchema } from "../constructs/model-server-values-schema";
 
 /** The text of a chart's values.schema.json, exactly as committed. */
 export function renderChartSchema(schema: Record<string, unknown>): string {

@@ -13,7 +13,7 @@ import type { CostSummary } from "../planning/tco";
 import { LocalChart } from "../constructs/local-chart";
 import { ModelServer } from "../constructs/model-server";
 import { ModelStore } from "../constructs/model-store";
-import { runtimeFileSets } from "../constructs/model-store-plan";
+import { runtimeFileSets } from "../planning/model-store";
 import { REQUIRED_TERRAFORM_VERSION, configureBackend, kubeconfigPathForTerraform } from "../constructs/backend";
 import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
@@ -34,6 +34,16 @@ export interface AiFactoryStackProps {
 
 
 /** The cdktf stack of one environment. */
+/**
+ * `value` to `decimals` places, in its shortest form: `roundTo(1760000.0000000002, 2)` → 1760000,
+ * `roundTo(38331.98250666667, 2)` → 38331.98; -0 becomes 0. For the outputs people read with
+ * `terraform output` (report/format.ts holds the same rules for text).
+ */
+export function roundTo(value: number, decimals: number): number {
+  const rounded = Number(value.toFixed(decimals));
+  return rounded === 0 ? 0 : rounded;
+}
+
 export class AiFactoryStack extends TerraformStack {
   public readonly pools: readonly GpuNodePool[];
   public readonly gpuOperator?: GpuOperator;
@@ -93,7 +103,10 @@ export class AiFactoryStack extends TerraformStack {
 
     if (config.gpuOperator.enabled) {
       this.gpuOperator = new GpuOperator(this, "gpu-operator", {
-        env,
+        operator: config.gpuOperator,
+        pools: env.pools,
+        mirror: config.mirror,
+        serviceMonitorLabels: config.monitoring?.serviceMonitorLabels,
         namespace: this.namespaces.gpuOperator.name,
         dependsOn: [this.namespaces.gpuOperator.resource, ...allPoolResources],
       });
@@ -159,18 +172,24 @@ export class AiFactoryStack extends TerraformStack {
       // cdktf cannot synthesize null inside an output: a figure that does not exist is left out
       // (no per-token cost without served tokens; no break-even when on-prem never pays back).
       const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+      // Rounded for `terraform output` (no `1760000.0000000002`); costs/<env>.json keeps the exact figures.
+      const usd = (x: number) => roundTo(x, 2);
+      const orNull = (x: number | null, round: (x: number) => number) => (x === null ? null : round(x));
       new TerraformOutput(this, "cost", {
         description:
-          "Cost summary (USD, unrounded): capex, monthly TCO and opex, cost per million tokens, and each cloud alternative's monthly cost and break-even month (absent: never).",
+          "Cost summary: capex, monthly TCO and opex, cost per million tokens, and each cloud alternative's monthly cost and break-even month (absent: never). Rounded: USD to cents, USD per million tokens to 4 decimals, months to 2; cdktf.out/costs/<env>.json has the unrounded figures.",
         value: {
           ...present({
-            capex_usd: c.capexUsd,
-            tco_usd_per_month: c.monthly.tcoUsd,
-            opex_usd_per_month: c.monthly.opexUsd,
-            usd_per_million_tokens: c.usdPerMillionTokens,
+            capex_usd: usd(c.capexUsd),
+            tco_usd_per_month: usd(c.monthly.tcoUsd),
+            opex_usd_per_month: usd(c.monthly.opexUsd),
+            usd_per_million_tokens: orNull(c.usdPerMillionTokens, (x) => roundTo(x, 4)),
           }),
           alternatives: Object.fromEntries(
-            c.alternatives.map((a) => [a.id, present({ kind: a.kind, monthly_usd: a.monthlyUsd, break_even_months: a.breakEvenMonths })]),
+            c.alternatives.map((a) => [
+              a.id,
+              present({ kind: a.kind, monthly_usd: usd(a.monthlyUsd), break_even_months: orNull(a.breakEvenMonths, (x) => roundTo(x, 2)) }),
+            ]),
           ),
         },
       });

@@ -10,7 +10,7 @@
  * - every command exits 0 or 1, never 70 (internal error), and prints no stack trace;
  * - no output (JSON, Markdown, text, problems) shows NaN, Infinity or ∞, and JSON output has no
  *   null where a number belongs;
- * - a refused file is refused with problems only (`<file>: <path>: …`);
+ * - a refused file is refused with problems only (`<file>:<line>:<column>: <path>: …`);
  * - a file `validate` accepts is also planned and costed, and (for a sample) synthesizes, with every
  *   Kubernetes name and label value within its limit.
  *
@@ -255,12 +255,9 @@ function schemaFor(path: Path, doc: Json): AnySchema | undefined {
     const d = def(parent);
     if (d.type === "object" && !Object.prototype.hasOwnProperty.call(d.shape, path[i - 1])) return undefined;
   }
-  try {
-    return schemaAt(EnvironmentSchema, path, doc);
-  } catch {
-    // A union member's shape, looked up the same way (`schemaAt` resolves unions itself).
-    return undefined;
-  }
+  // `schemaAt` resolves unions itself and answers undefined for a path it does not know; an
+  // exception here is a bug in it, and fails the test.
+  return schemaAt(EnvironmentSchema, path, doc);
 }
 
 function nodes(doc: Json, at: Path = []): Node[] {
@@ -504,6 +501,11 @@ function run(args: readonly string[], file: string): Run {
   return { command: args.join(" "), code, out: out.join("\n"), err: err.join("\n") };
 }
 
+/** Whether `line` is a problem of `file` as the CLI prints it: `<file>:<line>:<column>: …`. */
+function isProblemLine(line: string, file: string): boolean {
+  return line.startsWith(`${file}:`) && /^\d+:\d+: /.test(line.slice(file.length + 1));
+}
+
 /** What is wrong with one command's run, if anything. */
 function runFailures(r: Run, shownFile: string): string[] {
   const failures: string[] = [];
@@ -530,7 +532,7 @@ function runFailures(r: Run, shownFile: string): string[] {
     const lines = r.err.split("\n");
     const last = lines.pop() ?? "";
     if (!/^\d+ problems? found/.test(last)) failures.push(`no problem count: ${last.slice(0, 200)}`);
-    const stray = lines.filter((l) => !l.startsWith(`${shownFile}: `));
+    const stray = lines.filter((l) => !isProblemLine(l, shownFile));
     // A multi-line message continues on indented lines; anything else is not a problem.
     const notProblems = stray.filter((l) => !/^\s/.test(l));
     if (notProblems.length > 0) failures.push(`not a problem line: ${notProblems[0].slice(0, 200)}`);
@@ -583,7 +585,7 @@ function synthFailures(file: string): string[] {
     // The chart the synth writes beside the stack (cdktf.out/costs/<env>.svg), as its data: rendering adds no arithmetic.
     const summary = planned.costs.summary;
     const chart = costChartData(summary, Math.max(...summary.horizonMonths));
-    const points = [...chart.lines.map((p) => p.usd), ...chart.breakEvens.flatMap((b) => [b.month, b.usd, b.labelUsd])];
+    const points = [...chart.lines.map((p) => p.usd), ...chart.breakEvens.flatMap((b) => [b.month, b.usd])];
     if (!points.every(Number.isFinite)) failures.push("a point of the cost chart is not a finite number");
     if (/NaN|Infinity/.test(text)) failures.push("NaN or Infinity in the synthesized stack");
     // Template syntax from the file must reach Terraform escaped ($${, %%{), never as an expression.
@@ -634,7 +636,7 @@ function checkFile(sample: Sample, dir: string, acceptedSoFar: number): Outcome 
   const validate = run(COMMANDS[0], file);
   // plan, cost and images differ from validate only in accepting a shortfall: a file refused for
   // anything else is refused by them with the same problems, so one of them checks that.
-  const refusal = validate.err.split("\n").filter((l) => l.startsWith(`${shown}: `));
+  const refusal = validate.err.split("\n").filter((l) => isProblemLine(l, shown));
   const shortfallOnly = refusal.length > 0 && refusal.every((l) => l.includes(": cannot carry the peak demand"));
   const accepted = validate.code === 0;
   const others = (accepted || shortfallOnly ? COMMANDS.slice(1) : [["cost", "--json"]]).map((c) => run(c, file));
@@ -648,7 +650,7 @@ function checkFile(sample: Sample, dir: string, acceptedSoFar: number): Outcome 
   const textual = sample.mutations.some((m) => ["string", "rename", "collide", "other"].includes(m.kind) || (m.kind === "add" && !m.valid));
   const synthesized = accepted && (textual || (acceptedSoFar + 1) % SYNTH_EVERY === 0);
   if (synthesized) failures.push(...synthFailures(file).map((f) => `synth: ${f}`));
-  const refusedFor = accepted ? undefined : stripped(validate.err.split("\n")[0].replace(/^[^:]*: /, "")).slice(0, 90);
+  const refusedFor = accepted ? undefined : stripped(validate.err.split("\n")[0].replace(/^[^:]*:\d+:\d+: /, "")).slice(0, 90);
   return { changes, accepted, synthesized, failures, refusedFor };
 }
 

@@ -104,11 +104,18 @@ describe("GPUS", () => {
   });
 
   it("doubles dense throughput per precision step where both are native", () => {
-    // GIVEN each GPU with FP8: FP8 is 2x BF16 on Hopper, Ada and Blackwell (within rounding)
-    for (const gpu of GPUS) {
-      const { bf16, fp8, fp4 } = gpu.denseTflops;
-      if (fp8 !== null) expect({ id: gpu.id, ratio: Math.round((fp8 / bf16) * 10) / 10 }).toEqual({ id: gpu.id, ratio: 2 });
-      if (fp4 !== null && fp8 !== null) expect(fp4 / fp8).toBeCloseTo(2, 5);
+    // GIVEN each GPU with FP8 (Hopper, Ada and Blackwell; not A100) and each with FP4 (Blackwell)
+    const withFp8 = GPUS.filter((gpu) => gpu.denseTflops.fp8 !== null);
+    const withFp4 = withFp8.filter((gpu) => gpu.denseTflops.fp4 !== null);
+    expect(withFp8.map((gpu) => gpu.id)).toEqual(expect.arrayContaining(["b200", "h100-nvl", "h100-sxm", "h200", "l40s", "rtx-pro-6000"]));
+    expect(withFp4.map((gpu) => gpu.id)).toEqual(expect.arrayContaining(["b200", "rtx-pro-6000"]));
+    // THEN FP8 is 2x BF16 (within rounding), and FP4 2x FP8
+    for (const gpu of withFp8) {
+      const { bf16, fp8 } = gpu.denseTflops;
+      expect({ id: gpu.id, ratio: Math.round(((fp8 as number) / bf16) * 10) / 10 }).toEqual({ id: gpu.id, ratio: 2 });
+    }
+    for (const gpu of withFp4) {
+      expect({ id: gpu.id, ratio: (gpu.denseTflops.fp4 as number) / (gpu.denseTflops.fp8 as number) }).toEqual({ id: gpu.id, ratio: 2 });
     }
   });
 
@@ -146,10 +153,12 @@ describe("GPUS", () => {
         // THEN its memory is the named size, which the name rounds (70.5 -> 71)
         expect(Math.abs(Number(match![2]) - profile.memoryGiB)).toBeLessThanOrEqual(1);
       }
-      // AND the largest profile is the whole GPU
-      if (gpu.migProfiles.length > 0) {
-        expect(Math.max(...gpu.migProfiles.map((p) => p.memoryGiB))).toBe(gpu.memoryGiB);
-      }
+    }
+    // AND on every MIG-capable part the largest profile is the whole GPU
+    const migCapable = GPUS.filter((gpu) => gpu.migProfiles.length > 0);
+    expect(migCapable.map((gpu) => gpu.id)).toEqual(expect.arrayContaining(["a100-80gb", "b200", "h100-nvl", "h100-sxm", "h200", "rtx-pro-6000"]));
+    for (const gpu of migCapable) {
+      expect({ id: gpu.id, largestGiB: Math.max(...gpu.migProfiles.map((p) => p.memoryGiB)) }).toEqual({ id: gpu.id, largestGiB: gpu.memoryGiB });
     }
   });
 

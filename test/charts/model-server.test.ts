@@ -10,10 +10,10 @@ import {
   MODEL_SERVER_IMAGE_TAG,
   MODEL_SERVER_MANAGED_ENV,
   MODEL_SERVER_MANAGED_FLAGS,
-  modelServerObjectName,
   modelServerValuesSchema,
   type ModelServerValuesInput,
-} from "../../config/chart-values/model-server";
+} from "../../constructs/model-server-values-schema";
+import { modelServerObjectName } from "../../config/kubernetes-names";
 import { formatPath } from "../../config/errors";
 import { CHART_SCHEMAS, renderChartSchema } from "../../scripts/gen-chart-schema";
 import { findObject, HelmError, helmLint, helmTemplate, type RenderedObject } from "../helpers/helm";
@@ -162,7 +162,7 @@ describe("model-server chart: Deployment (8B, one GPU)", () => {
   const { deployment, pod, container, args } = vllmContainer(objects);
 
   test("runs `vllm serve` on the model path with explicit engine flags", () => {
-    expect(container.image).toBe(`vllm/vllm-openai:${MODEL_SERVER_IMAGE_TAG}`);
+    expect(container.image).toBe("vllm/vllm-openai:v0.16.0");
     expect(container.imagePullPolicy).toBe("IfNotPresent");
     expect(container.command).toEqual(["vllm", "serve"]);
     expect(args).toEqual([
@@ -458,7 +458,7 @@ describe("model-server chart: image pinning", () => {
   test("GIVEN a digest THEN the image is pulled by tag and digest", () => {
     const digest = `sha256:${"a".repeat(64)}`;
     const { container } = vllmContainer(render(merge(LLAMA_8B, { image: { repository: "registry.local:5000/vllm/vllm-openai", digest } })));
-    expect(container.image).toBe(`registry.local:5000/vllm/vllm-openai:${MODEL_SERVER_IMAGE_TAG}@${digest}`);
+    expect(container.image).toBe(`registry.local:5000/vllm/vllm-openai:v0.16.0@${digest}`);
   });
 });
 
@@ -544,7 +544,7 @@ describe("model-server chart: generated and documented files", () => {
     for (const { path, schema } of CHART_SCHEMAS) {
       const committed = readFileSync(join(ROOT, path), "utf8");
       if (committed !== renderChartSchema(schema())) {
-        throw new Error(`${path} is out of date with config/chart-values/; run \`npx tsx scripts/gen-chart-schema.ts\` and commit the result`);
+        throw new Error(`${path} is out of date with constructs/model-server-values-schema.ts; run \`npx tsx scripts/gen-chart-schema.ts\` and commit the result`);
       }
     }
   });

@@ -1,4 +1,8 @@
-import { runCli } from "../helpers/run";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runCli as runInProcess } from "../../cli/main";
+import { REPO, runCli, tempDir } from "../helpers/run";
+import { sarifValidator } from "../helpers/sarif";
 
 describe("ai-factory CLI", () => {
   test("GIVEN no files WHEN validate runs THEN every example environment is checked and it exits 0", () => {
@@ -28,8 +32,9 @@ describe("ai-factory CLI", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trim().split("\n");
-    expect(lines[0]).toBe('test/fixtures/bad/node-twice.yaml: nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool');
-    expect(lines[1]).toMatch(/^test\/fixtures\/bad\/mig-on-l40s.yaml: nodePools.main.gpuSharing.mode: l40s does not support MIG/);
+    // `    nodes: [gpu-01, gpu-01]` and `    gpuSharing: { mode: mig, profile: 1g.10gb }`: the values at fault.
+    expect(lines[0]).toBe('test/fixtures/bad/node-twice.yaml:8:21: nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool');
+    expect(lines[1]).toMatch(/^test\/fixtures\/bad\/mig-on-l40s.yaml:10:25: nodePools.main.gpuSharing.mode: l40s does not support MIG/);
     expect(lines[2]).toBe("2 problems found.");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -53,17 +58,18 @@ describe("ai-factory CLI", () => {
 });
 
 describe("ai-factory plan", () => {
-  test("GIVEN the prod example WHEN planned THEN each model's fit and each pool's use is printed", () => {
+  test("GIVEN the prod example WHEN planned THEN each pool's use and each model's fit and demand are aligned tables", () => {
     const r = runCli(["plan", "environments/prod.yaml"]);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe("prod (environments/prod.yaml)");
     // coder 8 max × 2 + llama 2 × 2 + gpt-oss 3 × 1 = 23 of 4 × 8; 2 kept for a TP-2 surge.
-    expect(lines[1]).toBe("  pool h200: 4 × hgx-h200-8 (h200, sharing none); 23 of 32 GPUs used, 9 free, 2 of them kept for rolling updates");
-    expect(r.stdout).toMatch(/model coder: qwen3-32b bf16 on h200, 3–8 replicas × 2 nvidia.com\/gpu, context 32768 tokens/);
-    expect(r.stdout).toMatch(/sequences fit at 32768 tokens/);
-    expect(r.stdout).toMatch(/demand: peak [\d,]+ tokens\/s needs \d+ replicas \(\d+ GPUs, \d+ servers?\) at [\d,]+ tokens\/s each/);
-    expect(lines[lines.length - 1]).toMatch(/^  factory: capacity [\d,]+M tokens\/month against demand [\d,]+M \(\d+%\)$/);
+    expect(r.stdout).toMatch(/│ h200 +│ 4 × hgx-h200-8 │ h200 │ none +│ +23 of 32 GPUs │ +9 │ +2 │/);
+    expect(r.stdout).toMatch(/│ coder +│ qwen3-32b bf16 +│ h200 │ +3–8 │ 2 × nvidia.com\/gpu │ +32,768 │ 61.1 GiB │/);
+    expect(r.stdout).toMatch(/│ coder +│ +30.5 │ +64.0 │ +2.0 │ +96.5 │ +126.9 │ +23 │/);
+    expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +7,363 │ memory-bandwidth │ +8 \(7\) │ +16 │ +79% │ ok +│/);
+    expect(lines[lines.length - 1]).toBe("Factory: capacity 189B tokens/month against demand 76B (248%).");
+    expect(r.stdout).not.toContain("\u001b[");
   });
 
   test("GIVEN --json WHEN planned THEN the plan is machine-readable and unrounded", () => {
@@ -110,18 +116,23 @@ describe("ai-factory cost and compare", () => {
     expect(String(s.monthly.tcoUsd)).toMatch(/\.\d{3,}/);
   });
 
-  test("GIVEN the prod example WHEN costed THEN a pull-request-ready summary is printed", () => {
+  test("GIVEN the prod example WHEN costed THEN tables are printed, and Markdown only with --format md", () => {
     const r = runCli(["cost", "environments/prod.yaml"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^## AI factory cost: prod/);
-    expect(r.stdout).toContain("### Alternatives");
-    expect(r.stdout).toContain("| claude-sonnet-4.5 | API |");
+    expect(r.stdout).toMatch(/^prod \(environments\/prod\.yaml\): cost\n/);
+    expect(r.stdout).toMatch(/│ claude-sonnet-4\.5 +│ API +│ +\$167,353 │ +\$2\.20 │ 13\.6 months │ +33% │ +48% │/);
+    expect(r.stdout).not.toContain("| claude-sonnet-4.5 |");
+    const md = runCli(["cost", "environments/prod.yaml", "--format", "md"]);
+    expect(md.status).toBe(0);
+    expect(md.stdout).toMatch(/^## AI factory cost: prod/);
+    expect(md.stdout).toContain("### Alternatives");
+    expect(md.stdout).toContain("| claude-sonnet-4.5 | API |");
   });
 
   test("GIVEN all examples WHEN compared THEN one column per environment is printed", () => {
     const r = runCli(["compare"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("|  | dev | prod | staging |");
+    expect(r.stdout).toMatch(/│ +│ +dev │ +prod │ +staging │/);
     const json = JSON.parse(runCli(["compare", "environments/dev.yaml", "environments/prod.yaml", "--json"]).stdout);
     expect(json.map((e: { env: string }) => e.env)).toEqual(["dev", "prod"]);
   });
@@ -158,5 +169,183 @@ describe("ai-factory images", () => {
     const r = runCli(["images"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("images takes one environment file");
+  });
+});
+
+describe("machine output: --json on failure and --format sarif", () => {
+  const NODE_TWICE = "test/fixtures/bad/node-twice.yaml";
+  const NODE_TWICE_JSON = {
+    file: NODE_TWICE,
+    line: 8,
+    column: 21,
+    path: "nodePools.a.nodes[1]",
+    message: 'node "gpu-01" is listed twice in this pool',
+    rule: "check",
+    pathSegments: ["nodePools", "a", "nodes", 1],
+  };
+  const validateSarif = sarifValidator();
+  const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+
+  /** The CLI in this process: exit code, stdout and stderr. */
+  function inProcess(argv: readonly string[], cwd?: string): { code: number; out: string; err: string } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const before = process.cwd();
+    if (cwd) process.chdir(cwd);
+    try {
+      const code = runInProcess(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    } finally {
+      process.chdir(before);
+    }
+  }
+
+  test("GIVEN a bad file and --json WHEN validate runs THEN stdout is exactly one JSON document of the problems, exit 1", () => {
+    const r = runCli(["validate", NODE_TWICE, "--json"]);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ valid: false, problems: [NODE_TWICE_JSON] });
+    // The report for people stays on stderr.
+    expect(r.stderr).toBe(`${NODE_TWICE}:8:21: nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool\n1 problem found.\n`);
+  });
+
+  test("GIVEN a usage error and --json WHEN run THEN stdout is one JSON document naming it, exit 2", () => {
+    const r = runCli(["validate", "--yaml", "--json"]);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ valid: false, usage: "unknown option --yaml for validate" });
+    expect(inProcess(["plan", "--json"])).toEqual({
+      code: 2,
+      out: JSON.stringify({ valid: false, usage: "plan takes one environment file, e.g. `ai-factory plan environments/prod.yaml`" }, null, 2),
+      err: "ai-factory: plan takes one environment file, e.g. `ai-factory plan environments/prod.yaml`\nRun `npx ai-factory help` for usage.",
+    });
+    expect(JSON.parse(inProcess(["frobnicate", "--json"]).out)).toEqual({ valid: false, usage: 'unknown command "frobnicate"' });
+  });
+
+  test.each(["plan", "cost", "images", "compare"])("GIVEN a bad file and --json WHEN %s runs THEN stdout is the same JSON document of the problems, exit 1", (command) => {
+    const r = inProcess([command, NODE_TWICE, "--json"], REPO);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual({ valid: false, problems: [NODE_TWICE_JSON] });
+  });
+
+  test("GIVEN a model too big for its GPU and --json WHEN planned THEN planning's problem is located at the model's key, rule plan", () => {
+    const dir = tempDir();
+    try {
+      fs.writeFileSync(
+        path.join(dir, "fit.yaml"),
+        [
+          "name: fit",
+          "description: a model too big for its GPU",
+          "cluster: { kubeconfig: { context: c } }",
+          "nodePools:",
+          "  h100: { nodes: [gpu-01], server: hgx-h100-8 }",
+          "models:",
+          "  big:",
+          "    model: llama-3.3-70b",
+          "    pool: h100",
+          "modelStore:",
+          "  volume: { kind: storageClass, storageClass: cephfs }",
+          "  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }",
+          "",
+        ].join("\n"),
+      );
+      const r = inProcess(["plan", "fit.yaml", "--json"], dir);
+      expect(r.code).toBe(1);
+      const [problem] = JSON.parse(r.out).problems;
+      expect(problem).toMatchObject({ file: "fit.yaml", line: 7, column: 3, path: "models.big", rule: "plan", pathSegments: ["models", "big"] });
+      expect(problem.message).toMatch(/^does not fit one h100-sxm /);
+      expect(r.err.split("\n")[0]).toMatch(/^fit\.yaml:7:3: models\.big: does not fit one h100-sxm /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("GIVEN bad files and --format sarif WHEN validate runs THEN stdout is a valid SARIF 2.1.0 log with one result per problem, exit 1", () => {
+    const r = runCli(["validate", NODE_TWICE, "test/fixtures/bad/unknown-key.yaml", "--format", "sarif"]);
+    expect(r.status).toBe(1);
+    const log = JSON.parse(r.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    const [run] = log.runs;
+    expect(run.tool.driver).toMatchObject({ name: "ai-factory", version: VERSION });
+    expect(run.results).toEqual([
+      {
+        ruleId: "check",
+        ruleIndex: 3,
+        level: "error",
+        message: { text: 'nodePools.a.nodes[1]: node "gpu-01" is listed twice in this pool' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: NODE_TWICE, uriBaseId: "%SRCROOT%" }, region: { startLine: 8, startColumn: 21 } } }],
+      },
+      {
+        ruleId: "schema",
+        ruleIndex: 2,
+        level: "error",
+        message: {
+          text: 'nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools',
+        },
+        locations: [
+          { physicalLocation: { artifactLocation: { uri: "test/fixtures/bad/unknown-key.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 10, startColumn: 1 } } },
+        ],
+      },
+    ]);
+    expect(r.stderr.split("\n")[2]).toBe("2 problems found.");
+  });
+
+  test("GIVEN valid files and --format=sarif WHEN validate runs THEN the log is valid with no results, exit 0", () => {
+    const r = runCli(["validate", "--format=sarif"]);
+    expect(r.status).toBe(0);
+    const log = JSON.parse(r.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0].results).toEqual([]);
+    expect(r.stderr).toBe("");
+  });
+
+  test("GIVEN a usage error with --format sarif WHEN run THEN stdout is empty (an upload fails rather than report a clean run), exit 2", () => {
+    expect(inProcess(["validate", "--bogus", "--format", "sarif"])).toEqual({
+      code: 2,
+      out: "",
+      err: "ai-factory: unknown option --bogus for validate\nRun `npx ai-factory help` for usage.",
+    });
+  });
+
+  test("GIVEN a wrong --format WHEN validate runs THEN it is a usage error naming the formats", () => {
+    expect(inProcess(["validate", "--format", "xml"]).err.split("\n")[0]).toBe('ai-factory: unknown format "xml" for validate; known: text, json, sarif');
+    expect(inProcess(["validate", "--format"]).err.split("\n")[0]).toBe("ai-factory: --format needs a value: text, json, sarif");
+    const both = inProcess(["validate", "--json", "--format", "sarif"]);
+    expect(both.code).toBe(2);
+    expect(JSON.parse(both.out)).toEqual({ valid: false, usage: "two output formats given: json and sarif" });
+    expect(inProcess(["images", "environments/dev.yaml", "--format", "sarif"]).err.split("\n")[0]).toBe("ai-factory: unknown option --format for images");
+  });
+
+  test("GIVEN --format json WHEN validate runs THEN it is --json", () => {
+    const r = inProcess(["validate", "environments/staging.yaml", "--format", "json"], REPO);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ valid: true, environments: [{ name: "staging" }] });
+  });
+});
+
+describe("the README's examples of a problem", () => {
+  test("GIVEN the staging example with profile 3g.71gb WHEN validated as text and with --json THEN the README shows exactly that output", () => {
+    const dir = tempDir();
+    try {
+      const staging = fs.readFileSync(path.join(REPO, "environments", "staging.yaml"), "utf8");
+      expect(staging).toContain("profile: 3g.40gb");
+      fs.mkdirSync(path.join(dir, "environments"));
+      fs.writeFileSync(path.join(dir, "environments", "staging.yaml"), staging.replace("profile: 3g.40gb", "profile: 3g.71gb"));
+      const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+      const out: string[] = [];
+      const err: string[] = [];
+      const before = process.cwd();
+      process.chdir(dir);
+      try {
+        expect(runInProcess(["validate", "environments/staging.yaml"], { out: (l) => out.push(l), err: (l) => err.push(l) })).toBe(1);
+        expect(runInProcess(["validate", "environments/staging.yaml", "--json"], { out: (l) => out.push(l), err: () => undefined })).toBe(1);
+      } finally {
+        process.chdir(before);
+      }
+      expect(err[0]).toMatch(/^environments\/staging\.yaml:\d+:16: nodePools\.h100\.gpuSharing\.profile: unknown MIG profile "3g\.71gb" for h100-sxm; allowed: /);
+      // When this fails, paste the real output into README.md (Command line).
+      expect(readme).toContain(`\`\`\`\n${err.join("\n")}\n\`\`\``);
+      expect(readme).toContain(`\`\`\`json\n${out[0]}\n\`\`\``);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

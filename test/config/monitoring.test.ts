@@ -1,5 +1,5 @@
 import { gpuOperatorValues } from "../../constructs/gpu-operator-values";
-import { envFromYaml, modelsEnvYaml, resolveProblems } from "../helpers/env";
+import { envFromYaml, gpuOperatorInput, modelsEnvYaml, resolveProblems } from "../helpers/env";
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -11,7 +11,7 @@ describe("monitoring: ServiceMonitors only for a declared Prometheus Operator, w
   test("GIVEN monitoring WHEN resolved THEN the DCGM exporter and every model get a ServiceMonitor carrying the labels", () => {
     const env = envFromYaml(modelsEnvYaml(POOL, MODEL(), MONITORING));
     expect(env.models[0].deployment.serviceMonitor).toBe(true);
-    expect((gpuOperatorValues(env) as Values).dcgmExporter.serviceMonitor).toEqual({
+    expect((gpuOperatorValues(gpuOperatorInput(env)) as Values).dcgmExporter.serviceMonitor).toEqual({
       enabled: true,
       additionalLabels: { release: "kube-prometheus-stack" },
     });
@@ -20,7 +20,7 @@ describe("monitoring: ServiceMonitors only for a declared Prometheus Operator, w
   test("GIVEN no monitoring WHEN resolved THEN no ServiceMonitor is made (none would be scraped)", () => {
     const env = envFromYaml(modelsEnvYaml(POOL, MODEL()));
     expect(env.models[0].deployment.serviceMonitor).toBe(false);
-    expect((gpuOperatorValues(env) as Values).dcgmExporter.serviceMonitor).toEqual({ enabled: false });
+    expect((gpuOperatorValues(gpuOperatorInput(env)) as Values).dcgmExporter.serviceMonitor).toEqual({ enabled: false });
   });
 
   test("GIVEN monitoring but serviceMonitor: false on a model WHEN resolved THEN that model has none", () => {

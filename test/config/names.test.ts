@@ -3,12 +3,12 @@
  * Terraform names are refused with both keys named, namespaces the stack cannot own are refused,
  * and every generated name fits its Kubernetes limit with the longest input the schema allows.
  * (The checks live in config/resolve.ts, config/resolve-models.ts and config/schema.ts; the names
- * they protect are made in planning/placement.ts, config/chart-values/model-server.ts and constructs/.)
+ * they protect are made in planning/placement.ts, config/kubernetes-names.ts and constructs/.)
  */
 import { Testing } from "cdktf";
 import { formatPath, show } from "../../config/errors";
 import { devicePluginConfigName } from "../../planning/placement";
-import { modelServerObjectName } from "../../config/chart-values/model-server";
+import { modelServerObjectName } from "../../config/kubernetes-names";
 import { AiFactoryStack } from "../../stacks/ai-factory-stack";
 import { MODEL_STORE_YAML, envFromYaml, modelsEnvYaml, plannedFromYaml, resolveProblems } from "../helpers/env";
 

@@ -3,7 +3,7 @@
  * refused by validate with the fix, and what validate accepts the model-server chart accepts too.
  */
 import fc from "fast-check";
-import { modelServerValuesSchema } from "../../config/chart-values/model-server";
+import { modelServerValuesSchema } from "../../constructs/model-server-values-schema";
 import { MirrorSchema, ModelDeploymentSchema } from "../../config/schema";
 import { VLLM } from "../../catalog/upstream";
 import { imageRepository } from "../../constructs/mirror";

@@ -24,6 +24,11 @@ function messagesOf(text: string): string[] {
   return parseEnvironment("t.yaml", text).problems.map((p) => `${p.path.join(".")}: ${p.message}`);
 }
 
+/** The messages of parsing `text` as `t.yaml`, each after its line and column. */
+function locatedOf(text: string): string[] {
+  return parseEnvironment("t.yaml", text).problems.map((p) => `${p.line}:${p.column}: ${p.path.join(".")}: ${p.message}`);
+}
+
 const VALID = `name: t
 description: d
 cluster: { kubeconfig: { context: c } }
@@ -66,19 +71,20 @@ describe("input limits", () => {
 
   test("GIVEN an alias bomb (billion laughs) WHEN loaded THEN it is refused with the node limit, not expanded", () => {
     expect(problemsOf([bad("alias-bomb")])).toEqual([
-      `${bad("alias-bomb")}: (document): the document has more than 100000 nodes (keys, values and collections, each alias counted as what it repeats; at line 18, column 14), over the limit of 100000`,
+      `${bad("alias-bomb")}: (document): the document has more than 100000 nodes (keys, values and collections, each alias counted as what it repeats), over the limit of 100000`,
     ]);
+    expect(locatedOf(fs.readFileSync(path.join(REPO, bad("alias-bomb")), "utf8")).map((l) => l.slice(0, 20))).toEqual(["18:14: : the documen"]);
   });
 
   test("GIVEN 5,000 nested lists WHEN loaded THEN they are refused with the depth limit, not a stack overflow", () => {
-    expect(problemsOf([bad("deep-nesting")])).toEqual([
-      `${bad("deep-nesting")}: (document): mappings and lists nest more than 64 levels deep (at line 11, column 76), over the limit of 64`,
-    ]);
+    expect(problemsOf([bad("deep-nesting")])).toEqual([`${bad("deep-nesting")}: (document): mappings and lists nest more than 64 levels deep, over the limit of 64`]);
+    expect(locatedOf(fs.readFileSync(path.join(REPO, bad("deep-nesting")), "utf8"))).toEqual(["11:76: : mappings and lists nest more than 64 levels deep, over the limit of 64"]);
   });
 
   test("GIVEN 1,000 nested block mappings WHEN parsed THEN they are refused with the depth limit", () => {
     const deep = Array.from({ length: 1000 }, (_, i) => `${" ".repeat(i)}k:`).join("\n");
-    expect(messagesOf(`${VALID}${deep} v\n`)).toEqual([expect.stringMatching(/^: mappings and lists nest more than 64 levels deep \(at line \d+, column \d+\), over the limit of 64$/)]);
+    // Where the parser's stack first holds more than 64 open collections: the key 65 levels in.
+    expect(locatedOf(`${VALID}${deep} v\n`)).toEqual(["71:67: : mappings and lists nest more than 64 levels deep, over the limit of 64"]);
   });
 
   test("GIVEN nesting of exactly 64 WHEN parsed THEN YAML accepts it and the schema judges it; 65 is refused", () => {
@@ -93,7 +99,7 @@ describe("input limits", () => {
 
   test("GIVEN an alias that nests an anchor past the limit WHEN parsed THEN the expanded depth counts", () => {
     const text = withLabels(`{ a: &deep ${"[".repeat(40)}${"]".repeat(40)}, b: ${"[".repeat(30)}*deep${"]".repeat(30)} }`);
-    expect(messagesOf(text)).toEqual([expect.stringMatching(/^: mappings and lists nest more than 64 levels deep \(at line 5, column \d+\)/)]);
+    expect(locatedOf(text)).toEqual([expect.stringMatching(/^5:\d+: : mappings and lists nest more than 64 levels deep, over the limit of 64$/)]);
   });
 
   test("GIVEN 100,000 values in one list WHEN parsed THEN the count stops the parser early", () => {
@@ -113,8 +119,8 @@ describe("input limits", () => {
   test("GIVEN an alias bomb WHEN run through the CLI THEN it exits 1 with the limit and no stack trace", () => {
     const r = runCli(["validate", bad("alias-bomb"), bad("deep-nesting")]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^test\/fixtures\/bad\/alias-bomb\.yaml: \(document\): the document has more than 100000 nodes/);
-    expect(r.stderr).toMatch(/\ntest\/fixtures\/bad\/deep-nesting\.yaml: \(document\): mappings and lists nest more than 64 levels deep/);
+    expect(r.stderr).toMatch(/^test\/fixtures\/bad\/alias-bomb\.yaml:18:14: \(document\): the document has more than 100000 nodes/);
+    expect(r.stderr).toMatch(/\ntest\/fixtures\/bad\/deep-nesting\.yaml:11:76: \(document\): mappings and lists nest more than 64 levels deep/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   }, 60_000);
 });
@@ -147,8 +153,8 @@ describe("text, not binary", () => {
   });
 
   test("GIVEN a raw escape character in the text WHEN parsed THEN YAML's rule refuses it with its line and column", () => {
-    expect(messagesOf(`${VALID}\u001b[31mred: 1\n`)).toEqual([
-      ": invalid YAML at line 6, column 1: the control character U+001B is not allowed in YAML; write it as an escape in a double-quoted string",
+    expect(locatedOf(`${VALID}\u001b[31mred: 1\n`)).toEqual([
+      "6:1: : invalid YAML: the control character U+001B is not allowed in YAML; write it as an escape in a double-quoted string",
     ]);
   });
 });
@@ -183,18 +189,18 @@ models:
   });
 
   test("GIVEN keys that become the same string WHEN parsed THEN they are duplicates (toJS would keep the last silently)", () => {
-    expect(messagesOf(withLabels('{ 1: a, "1": b }'))).toEqual([': invalid YAML at line 5, column 64: Map keys must be unique; "1" is also at line 5, column 58']);
+    expect(locatedOf(withLabels('{ 1: a, "1": b }'))).toEqual(['5:64: : invalid YAML: Map keys must be unique; "1" is also at line 5, column 58']);
   });
 
   test("GIVEN a list or a mapping as a key WHEN parsed THEN it is refused", () => {
-    expect(messagesOf(withLabels("{ [a]: x }"))).toEqual([": invalid YAML at line 5, column 58: a key must be a plain value, not a list"]);
-    expect(messagesOf(`${VALID}? { a: b }\n: x\n`)).toEqual([": invalid YAML at line 6, column 3: a key must be a plain value, not a mapping"]);
+    expect(locatedOf(withLabels("{ [a]: x }"))).toEqual(["5:58: : invalid YAML: a key must be a plain value, not a list"]);
+    expect(locatedOf(`${VALID}? { a: b }\n: x\n`)).toEqual(["6:3: : invalid YAML: a key must be a plain value, not a mapping"]);
   });
 });
 
 describe("documents and aliases", () => {
   test("GIVEN two documents WHEN parsed THEN the second is refused where it starts", () => {
-    expect(messagesOf(`${VALID}---\nname: u\n`)).toEqual([': invalid YAML at line 6, column 1: a second document starts here (after "---"); an environment file is one document']);
+    expect(locatedOf(`${VALID}---\nname: u\n`)).toEqual(['6:1: : invalid YAML: a second document starts here (after "---"); an environment file is one document']);
   });
 
   test("GIVEN an alias to an earlier anchor WHEN parsed THEN it repeats the anchor's value", () => {
@@ -214,13 +220,90 @@ nodePools:
   });
 
   test("GIVEN an alias with no anchor before it, or inside its own anchor WHEN parsed THEN each is refused", () => {
-    expect(messagesOf(withLabels("*nowhere"))).toEqual([': invalid YAML at line 5, column 56: the alias "*nowhere" names no anchor before it']);
-    expect(messagesOf(withLabels("&self [ *self ]"))).toEqual([': invalid YAML at line 5, column 64: the alias "*self" is inside the node it names']);
+    expect(locatedOf(withLabels("*nowhere"))).toEqual(['5:56: : invalid YAML: the alias "*nowhere" names no anchor before it']);
+    expect(locatedOf(withLabels("&self [ *self ]"))).toEqual(['5:64: : invalid YAML: the alias "*self" is inside the node it names']);
   });
 
   test("GIVEN plain YAML WHEN parsed THEN the data is what yaml's toJS gives", () => {
-    expect(parseYaml("a: 1\nb: [true, null, 2.5, '3']\nc: { d: ~ }\ne:\n")).toEqual({ ok: true, data: { a: 1, b: [true, null, 2.5, "3"], c: { d: null }, e: null } });
-    expect(parseYaml("")).toEqual({ ok: true, data: null });
-    expect(parseYaml("# only a comment\n")).toEqual({ ok: true, data: null });
+    expect(parseYaml("a: 1\nb: [true, null, 2.5, '3']\nc: { d: ~ }\ne:\n")).toMatchObject({ ok: true, data: { a: 1, b: [true, null, 2.5, "3"], c: { d: null }, e: null } });
+    expect(parseYaml("")).toMatchObject({ ok: true, data: null });
+    expect(parseYaml("# only a comment\n")).toMatchObject({ ok: true, data: null });
+  });
+});
+
+describe("positions", () => {
+  const text = [
+    "# a comment first", //                           1
+    "name: t", //                                     2
+    "pools:", //                                      3
+    "  a:", //                                        4
+    "    nodes: [n1, 'n2']", //                       5
+    "    labels: &l { team: ml }", //                 6
+    "    empty:", //                                  7
+    "  b:", //                                        8
+    "    labels: *l", //                              9
+    "    list:", //                                   10
+    "      - x", //                                   11
+    "      -", //                                     12
+    "",
+  ].join("\n");
+  const positions = (() => {
+    const r = parseYaml(text);
+    if (!r.ok) throw new Error("expected the text to parse");
+    return r.positions;
+  })();
+  const at = (path: (string | number)[], subject?: "node" | "key") => {
+    const { line, column } = positions.at(path, subject);
+    return `${line}:${column}`;
+  };
+
+  test("GIVEN scalars WHEN located THEN each is where its value is, or its key when the problem is about the key", () => {
+    expect(at(["name"])).toBe("2:7");
+    expect(at(["name"], "key")).toBe("2:1");
+    expect(at(["pools", "a", "nodes", 1])).toBe("5:17");
+    expect(at(["pools", "a", "labels", "team"])).toBe("6:24");
+  });
+
+  test("GIVEN mappings, lists and empty values WHEN located THEN each is where its key is", () => {
+    expect(at(["pools"])).toBe("3:1");
+    expect(at(["pools", "a"])).toBe("4:3");
+    expect(at(["pools", "a", "nodes"])).toBe("5:5");
+    expect(at(["pools", "a", "labels"])).toBe("6:5");
+    expect(at(["pools", "a", "empty"])).toBe("7:5");
+  });
+
+  test("GIVEN list items WHEN located THEN an item is where its value is, an empty one where its list is", () => {
+    expect(at(["pools", "b", "list", 0])).toBe("11:9");
+    expect(at(["pools", "b", "list", 1])).toBe("10:5");
+  });
+
+  test("GIVEN paths the document lacks WHEN located THEN each is where its nearest parent is", () => {
+    expect(at(["pools", "a", "server"])).toBe("4:3");
+    expect(at(["pools", "c", "nodes", 0])).toBe("3:1");
+    // What an alias repeats has no node of its own: it is where the alias is.
+    expect(at(["pools", "b", "labels", "team"])).toBe("9:13");
+    // The document itself starts at its first node, after the comment.
+    expect(at(["missing"])).toBe("2:1");
+    expect(at([])).toBe("2:1");
+  });
+
+  test("GIVEN an empty document WHEN located THEN every path is at 1:1", () => {
+    const r = parseYaml("# nothing\n");
+    expect(r.ok && r.positions.at(["name"])).toEqual({ line: 1, column: 1 });
+  });
+
+  test("GIVEN a key refused as reserved WHEN parsed THEN its problem is where the key is", () => {
+    const r = parseYaml("a:\n  __proto__: { b: 1 }\n");
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: ["a", "__proto__"],
+          message: '"__proto__" cannot be a key: JavaScript objects give "__proto__", "constructor" and "prototype" a meaning of their own; choose another name',
+          line: 2,
+          column: 3,
+        },
+      ],
+    });
   });
 });

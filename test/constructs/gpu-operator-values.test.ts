@@ -5,7 +5,7 @@ import {
   gpuOperatorValues,
   gpuOperatorValuesYaml,
 } from "../../constructs/gpu-operator-values";
-import { baseEnvYaml, envFromYaml } from "../helpers/env";
+import { baseEnvYaml, envFromYaml, gpuOperatorInput } from "../helpers/env";
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,7 +25,7 @@ const mixed = envFromYaml(
 );
 
 describe("gpuOperatorValues", () => {
-  const values = gpuOperatorValues(mixed) as Values;
+  const values = gpuOperatorValues(gpuOperatorInput(mixed)) as Values;
 
   test("GIVEN a time-sliced pool WHEN values are computed THEN its device-plugin entry shares each GPU 4 ways", () => {
     expect(values.devicePlugin.config).toMatchObject({ create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "default" });
@@ -67,7 +67,7 @@ describe("gpuOperatorValues", () => {
       baseEnvYaml(`  a: { nodes: [n1], server: hgx-h100-8, taint: { key: nvidia.com/gpu, value: present, effect: NoExecute } }
   b: { nodes: [n2], server: hgx-h100-8, taint: { key: dedicated, value: gpu, effect: PreferNoSchedule } }`),
     );
-    const v = gpuOperatorValues(env) as Values;
+    const v = gpuOperatorValues(gpuOperatorInput(env)) as Values;
     const added = [
       { key: "dedicated", operator: "Equal", value: "gpu", effect: "PreferNoSchedule" },
       { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoExecute" },
@@ -82,17 +82,17 @@ describe("gpuOperatorValues", () => {
 
   test("GIVEN no MIG pool WHEN values are computed THEN the MIG manager is off", () => {
     const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }"));
-    expect((gpuOperatorValues(env) as Values).migManager.enabled).toBe(false);
+    expect((gpuOperatorValues(gpuOperatorInput(env)) as Values).migManager.enabled).toBe(false);
   });
 
   test("GIVEN a managed driver with a version WHEN values are computed THEN the driver image is pinned to it", () => {
     const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { driver: { managed: true, version: 580.95.05 } }"));
-    expect((gpuOperatorValues(env) as Values).driver).toMatchObject({ enabled: true, repository: "nvcr.io/nvidia", image: "driver", version: "580.95.05" });
+    expect((gpuOperatorValues(gpuOperatorInput(env)) as Values).driver).toMatchObject({ enabled: true, repository: "nvcr.io/nvidia", image: "driver", version: "580.95.05" });
   });
 
   test("GIVEN a managed driver without a version WHEN values are computed THEN the chart's v25.10.1 default 580.105.08 is pinned", () => {
     const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { driver: { managed: true } }"));
-    expect((gpuOperatorValues(env) as Values).driver.version).toBe("580.105.08");
+    expect((gpuOperatorValues(gpuOperatorInput(env)) as Values).driver.version).toBe("580.105.08");
   });
 
   /** Every image the operator pulls, as `<repository>/<image>:<version>` per values key. */
@@ -133,7 +133,7 @@ describe("gpuOperatorValues", () => {
 
   test("GIVEN no mirror WHEN values are computed THEN every image is the upstream path at the pinned version (the validator under nvcr.io/nvidia)", () => {
     const env = envFromYaml(baseEnvYaml(everything, "gpuOperator: { driver: { managed: true } }"));
-    expect(imageRefs(gpuOperatorValues(env) as Values)).toEqual(UPSTREAM_V25_10_1);
+    expect(imageRefs(gpuOperatorValues(gpuOperatorInput(env)) as Values)).toEqual(UPSTREAM_V25_10_1);
   });
 
   test("GIVEN a mirror WHEN values are computed THEN every image is <mirror>/<upstream path> at the pinned version", () => {
@@ -144,18 +144,18 @@ describe("gpuOperatorValues", () => {
       ),
     );
     const expected = Object.fromEntries(Object.entries(UPSTREAM_V25_10_1).map(([k, ref]) => [k, `harbor.corp.example/mirror/${ref}`]));
-    expect(imageRefs(gpuOperatorValues(env) as Values)).toEqual(expected);
+    expect(imageRefs(gpuOperatorValues(gpuOperatorInput(env)) as Values)).toEqual(expected);
   });
 
   test("GIVEN a preinstalled driver, no MIG and no DCGM WHEN values are computed THEN the driver, MIG manager and DCGM images are not listed", () => {
     const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8 }", "gpuOperator: { dcgmExporter: { enabled: false } }"));
-    const keys = Object.keys(imageRefs(gpuOperatorValues(env) as Values)).sort();
+    const keys = Object.keys(imageRefs(gpuOperatorValues(gpuOperatorInput(env)) as Values)).sort();
     expect(keys).toEqual(["devicePlugin", "gfd", "node-feature-discovery.image", "operator", "operator.initContainer", "toolkit", "validator"]);
   });
 
   test("GIVEN the same environment WHEN serialized twice THEN the YAML is identical and sorted", () => {
-    const a = gpuOperatorValuesYaml(mixed);
-    expect(gpuOperatorValuesYaml(mixed)).toBe(a);
+    const a = gpuOperatorValuesYaml(gpuOperatorInput(mixed));
+    expect(gpuOperatorValuesYaml(gpuOperatorInput(mixed))).toBe(a);
     const topKeys = Object.keys(parse(a));
     expect(topKeys).toEqual([...topKeys].sort());
   });

@@ -1,13 +1,13 @@
 import { Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { GpuOperator } from "../../constructs/gpu-operator";
-import { baseEnvYaml, envFromYaml } from "../helpers/env";
+import { baseEnvYaml, envFromYaml, gpuOperatorInput } from "../helpers/env";
 
 function synth(extra = "") {
   const env = envFromYaml(baseEnvYaml("  a: { nodes: [n1], server: hgx-h100-8, gpuSharing: { mode: mig, profile: 1g.10gb } }", extra));
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
-  const op = new GpuOperator(stack, "gpu-operator", { env, namespace: "gpu-operator" });
+  const op = new GpuOperator(stack, "gpu-operator", { ...gpuOperatorInput(env), namespace: "gpu-operator" });
   const text = Testing.synth(stack);
   const [release] = Object.values(JSON.parse(text).resource.helm_release) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   return { op, text, release };

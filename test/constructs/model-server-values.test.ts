@@ -1,5 +1,4 @@
 import { hostResources, modelServerValues, startupFailureThreshold } from "../../constructs/model-server-values";
-import { VLLM_IMAGE } from "../../constructs/model-store-plan";
 import { modelsEnvYaml, plannedFromYaml } from "../helpers/env";
 
 
@@ -50,7 +49,8 @@ describe("modelServerValues", () => {
     expect(v.engine).toMatchObject({ tensorParallelSize: 2, maxModelLen: 32768, gpuMemoryUtilization: 0.9, maxNumSeqs: 16, kvCacheDtype: "auto", quantization: null });
     expect(v.resources.gpu).toEqual({ resourceName: "nvidia.com/gpu", count: 2 });
     expect(v.shm.sizeLimit).toBe("16Gi");
-    expect(v.model).toEqual({ path: CTX.modelPath, revision: plan.models[0].model.spec.huggingFace.revision });
+    // The path the store gives it; the revision Qwen/Qwen3-32B is pinned to in catalog/models.ts.
+    expect(v.model).toEqual({ path: "/models/Qwen/Qwen3-32B/rev", revision: "9216db5781bf21249d130ec9da846c4624c16137" });
   });
 
   test("GIVEN the pool's own taint WHEN values are computed THEN the server selects the pool and tolerates exactly that taint", () => {
@@ -83,8 +83,9 @@ describe("modelServerValues", () => {
   });
 
   test("GIVEN a mirror WHEN values are computed THEN the image comes from it and stays pinned", () => {
-    expect(v.image.repository).toBe(`harbor.corp.example/mirror/${VLLM_IMAGE.repository}`);
-    expect(v.image.tag).toBe(VLLM_IMAGE.tag);
+    // The pinned vLLM image (catalog/upstream.ts), behind the mirror's registry prefix.
+    expect(v.image.repository).toBe("harbor.corp.example/mirror/docker.io/vllm/vllm-openai");
+    expect(v.image.tag).toBe("v0.16.0");
     expect(v.image.tag).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(v.apiKeySecret).toEqual({ name: "vllm-api-key", key: "VLLM_API_KEY" });
   });
@@ -105,6 +106,7 @@ describe("modelServerValues", () => {
       "  m: { model: llama-3.1-8b, pool: ws, maxContextTokens: 8192, maxConcurrentSequences: 4 }",
     ).plan;
     const values = modelServerValues(p.models[0], CTX);
+    // One of 4 shares of the GPU: 0.9 / 4 = 0.225.
     expect(values.engine.gpuMemoryUtilization).toBe(0.225);
     expect(values.resources.gpu).toEqual({ resourceName: "nvidia.com/gpu", count: 1 });
     expect(values.resources.requests).toEqual({ cpu: "4", memory: "16Gi" });

@@ -1,7 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { parse } from "yaml";
-import { MODEL_SERVER_IMAGE_TAG } from "../../config/chart-values/model-server";
 import { ModelStoreSchema, type Mirror } from "../../config/schema";
 import { ModelStore, type StoredModel } from "../../constructs/model-store";
 
@@ -184,9 +183,20 @@ describe("ModelStore", () => {
         create_namespace: false,
       });
       const images = parse(release.values[0]).image as Record<string, Json>;
-      for (const [key, image] of Object.entries(images)) {
-        if (key === "baseRepo") continue;
-        expect(image.repository).toMatch(/^registry\.corp\.example\/mirror\/registry\.k8s\.io\/sig-storage\//);
+      // baseRepo and the seven images of csi-driver-nfs 4.11.0's values.yaml.
+      expect(Object.keys(images).sort()).toEqual([
+        "baseRepo",
+        "csiProvisioner",
+        "csiResizer",
+        "csiSnapshotter",
+        "externalSnapshotter",
+        "livenessProbe",
+        "nfs",
+        "nodeDriverRegistrar",
+      ]);
+      expect(images.baseRepo).toBe("registry.corp.example/mirror/registry.k8s.io");
+      for (const [key, image] of Object.entries(images).filter(([k]) => k !== "baseRepo")) {
+        expect({ key, repository: image.repository }).toEqual({ key, repository: expect.stringMatching(/^registry\.corp\.example\/mirror\/registry\.k8s\.io\/sig-storage\//) });
         expect(image.tag).toMatch(/^v\d+\.\d+\.\d+$/);
       }
       expect(images.nfs).toMatchObject({ repository: "registry.corp.example/mirror/registry.k8s.io/sig-storage/nfsplugin", tag: "v4.11.0" });
@@ -251,7 +261,7 @@ describe("ModelStore", () => {
     });
     const [qwen, llama] = [s.job(JOB_QWEN), s.job(JOB_LLAMA)];
     const c = s.container(llama);
-    expect(c.image).toBe(`docker.io/vllm/vllm-openai:${MODEL_SERVER_IMAGE_TAG}`);
+    expect(c.image).toBe("docker.io/vllm/vllm-openai:v0.16.0");
     expect(c.command[2]).toContain("from huggingface_hub import snapshot_download");
     expect(c.command[2]).toContain(`'meta-llama/Llama-3.3-70B-Instruct' '${REV_LLAMA}' "$partial"`);
     expect(c.command[2]).toContain("/.ai-factory-complete");
@@ -276,13 +286,30 @@ describe("ModelStore", () => {
     expect(s.env(s.jobs[0]).RCLONE_S3_ENDPOINT.value).toBe("https://s3.corp.example/$${x}");
   });
 
-  test("GIVEN no secret values anywhere in the inputs WHEN synthesized THEN no env var carries a credential inline", () => {
-    const s = synth({ store: { volume: CEPHFS, source: { kind: "huggingFace", tokenSecret: "hf-token" } } });
-    for (const job of s.jobs) {
-      for (const e of s.container(job).env as Json[]) {
-        if (/TOKEN|SECRET|KEY/.test(e.name)) expect(e.value).toBeUndefined();
-      }
-    }
+  test.each([
+    [
+      "a Hugging Face token",
+      { kind: "huggingFace", tokenSecret: "hf-token" },
+      // Gated Llama needs the token; public Qwen reads it only if the Secret is there.
+      [
+        { name: "HF_TOKEN", value_from: { secret_key_ref: { name: "hf-token", key: "HF_TOKEN", optional: false } } },
+        { name: "HF_TOKEN", value_from: { secret_key_ref: { name: "hf-token", key: "HF_TOKEN", optional: true } } },
+      ],
+    ],
+    [
+      "S3 credentials",
+      S3_SOURCE,
+      [JOB_LLAMA, JOB_QWEN].flatMap(() => [
+        { name: "RCLONE_S3_ACCESS_KEY_ID", value_from: { secret_key_ref: { name: "s3-models", key: "AWS_ACCESS_KEY_ID", optional: false } } },
+        { name: "RCLONE_S3_SECRET_ACCESS_KEY", value_from: { secret_key_ref: { name: "s3-models", key: "AWS_SECRET_ACCESS_KEY", optional: false } } },
+      ]),
+    ],
+  ])("GIVEN %s in a Secret WHEN synthesized THEN every credential variable of every Job is a reference to it, never a value", (_what, source, expected) => {
+    const s = synth({ store: { volume: CEPHFS, source } });
+    // Jobs in name order: Llama's, then Qwen's.
+    const jobs = [s.job(JOB_LLAMA), s.job(JOB_QWEN)];
+    const credentials = jobs.flatMap((job) => (s.container(job).env as Json[]).filter((e) => /TOKEN|SECRET|KEY/.test(e.name)));
+    expect(credentials).toEqual(expected);
   });
 
   test("throws when a gated model would be downloaded from Hugging Face without a token", () => {

@@ -7,15 +7,8 @@ import { Testing } from "cdktf";
 import { TIKTOKEN_ENCODINGS } from "../../catalog/upstream";
 import type { RuntimeFileSet } from "../../catalog/types";
 import type { ModelSource } from "../../config/schema";
-import {
-  MARKER_FILE,
-  prefetchScript,
-  runtimeFileSets,
-  runtimeFilesCommand,
-  runtimeFilesDownload,
-  runtimeFilesJobName,
-  runtimeFilesPath,
-} from "../../constructs/model-store-plan";
+import { runtimeFileSets, runtimeFilesJobName, runtimeFilesPath } from "../../planning/model-store";
+import { MARKER_FILE, prefetchScript, runtimeFilesCommand, runtimeFilesDownload } from "../../constructs/model-store-scripts";
 import { AiFactoryStack } from "../../stacks/ai-factory-stack";
 import { plannedFromYaml } from "../helpers/env";
 

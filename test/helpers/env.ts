@@ -3,6 +3,7 @@ import { ConfigError } from "../../config/errors";
 import { parseEnvironment } from "../../config/loader";
 import type { ResolvedEnvironment } from "../../config/resolve";
 import { Plan, planEnvironment } from "../../planning/plan";
+import type { GpuOperatorValuesInput } from "../../constructs/gpu-operator-values";
 
 /** Parses `yaml` as the file `<name>.yaml`; throws the ConfigError if it is invalid. */
 export function envFromYaml(yaml: string): ResolvedEnvironment {
@@ -10,6 +11,16 @@ export function envFromYaml(yaml: string): ResolvedEnvironment {
   const { env, problems } = parseEnvironment(`${name}.yaml`, yaml);
   if (!env) throw new ConfigError(problems);
   return env;
+}
+
+/** The GPU Operator's inputs taken from `env`, as AiFactoryStack wires them. */
+export function gpuOperatorInput(env: ResolvedEnvironment): GpuOperatorValuesInput {
+  return {
+    operator: env.config.gpuOperator,
+    pools: env.pools,
+    mirror: env.config.mirror,
+    serviceMonitorLabels: env.config.monitoring?.serviceMonitorLabels,
+  };
 }
 
 /** A small valid environment, with `extra` YAML appended (e.g. mirror or gpuOperator). */

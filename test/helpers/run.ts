@@ -1,11 +1,17 @@
-/** Runs the project's entry points as a user would, in child processes. */
+/**
+ * Runs the project's entry points as a user would, in child processes: the compiled ones in dist/
+ * (`npm test` builds them first), so a missing or broken build fails the tests that use these.
+ */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
 export const REPO = path.resolve(__dirname, "..", "..");
-const TSX = require.resolve("tsx/cjs", { paths: [REPO] });
+/** `npx ai-factory`: the package's bin, which loads dist/cli/bin.js. */
+export const CLI_BIN = path.join(REPO, "bin", "ai-factory.js");
+/** The compiled cdktf app, as cdktf.json runs it. */
+export const APP_MAIN = path.join(REPO, "dist", "main.js");
 
 export interface RunResult {
   readonly status: number | null;
@@ -16,7 +22,7 @@ export interface RunResult {
 function run(script: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): RunResult {
   // A cdktf CLI around the test run must not redirect the app's output.
   const { CDKTF_OUTDIR: _o, CDKTF_CONTEXT_JSON: _c, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, ["--require", TSX, script, ...args], {
+  const r = spawnSync(process.execPath, [script, ...args], {
     cwd,
     encoding: "utf8",
     env: { ...inherited, ...env },
@@ -27,12 +33,12 @@ function run(script: string, args: readonly string[], cwd: string, env: Record<s
 
 /** `npx ai-factory <args>` from `cwd`. */
 export function runCli(args: readonly string[], cwd = REPO): RunResult {
-  return run(path.join(REPO, "cli", "bin.ts"), args, cwd);
+  return run(CLI_BIN, args, cwd);
 }
 
 /** The cdktf app (what `npx cdktf synth` runs) from `cwd`. */
 export function runApp(cwd: string, env: Record<string, string> = {}): RunResult {
-  return run(path.join(REPO, "main.ts"), [], cwd, env);
+  return run(APP_MAIN, [], cwd, env);
 }
 
 /** A fresh temporary directory, removed by the caller with `fs.rmSync(dir, { recursive: true })`. */
@@ -65,7 +71,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
  * is the app's `process.pid`. Tests that kill it mid-write use this.
  */
 export function startApp(cwd: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--require", TSX, path.join(REPO, "main.ts")], { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, [APP_MAIN], { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Resolves when `child` has exited (at once if it already has). */

@@ -1,7 +1,9 @@
 /**
- * Model and GPU specs for the planning tests: architecture figures as in shared/reference/cost-data.md §6.2
- * (GPU figures as in §2.1), defined here rather than imported from catalog/ so planning tests do not move
- * when the catalog is updated.
+ * Model and GPU specs for the planning tests: architecture figures from each model's config.json on Hugging
+ * Face (e.g. https://huggingface.co/meta-llama/Llama-3.1-70B-Instruct/blob/main/config.json; DeepSeek-V3's MLA
+ * dimensions also in https://arxiv.org/abs/2412.19437), GPU figures from NVIDIA's datasheets (e.g.
+ * https://www.nvidia.com/en-us/data-center/h100/), defined here rather than imported from catalog/ so planning
+ * tests do not move when the catalog is updated.
  *
  * `hiddenSize` is a placeholder (4096 unless a spec sets it): nothing in planning/ reads it. A test file that
  * needs a field to differ spreads the spec and overrides that field, so the difference stays visible there.

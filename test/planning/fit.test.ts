@@ -13,7 +13,7 @@ import {
   qwen32b,
 } from "../helpers/specs";
 
-// Architectures and GPU sizes from test/helpers/specs.ts (cost-data.md §6.2 and §2.1), so the test does
+// Architectures and GPU sizes from test/helpers/specs.ts (config.json values and datasheets), so the test does
 // not depend on the catalog. Every expected number below is worked out by hand in the comments.
 const GIB = 2 ** 30;
 

@@ -9,7 +9,7 @@ import {
 } from "../../planning/memory";
 import { deepseekV3, gptOss120b, llama70b, llama8b, qwen30bA3b } from "../helpers/specs";
 
-// Architectures from cost-data.md §6.2 (HF config.json values), defined in test/helpers/specs.ts so the
+// Architectures from the models' Hugging Face config.json, defined in test/helpers/specs.ts so the
 // test does not depend on the catalog.
 
 describe("bytesPerWeight", () => {

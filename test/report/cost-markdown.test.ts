@@ -118,7 +118,11 @@ describe("renderCostMarkdown", () => {
     };
     const withSizing = renderCostMarkdown("prod", PROD, { sizing });
     expect(withSizing).toContain("| coder | 34,722 | 5,000 | compute | 6 (7) | 12 | 116% | **shortfall** |");
-    expect(withSizing).toContain("> **Warning**: coder: peak demand 34722 tokens/s needs 7 replicas");
+    // Written from the numbers in the report's formats (grouped, plurals agreeing), not planning's message.
+    expect(withSizing).toContain(
+      "> **Warning**: coder: peak demand 34,722 tokens/s needs 7 replicas (14 GPUs at 5,000 tokens/s each); " +
+        "6 planned carry 30,000 tokens/s (86% of peak): add 1 replica (2 GPUs)",
+    );
     expect(withSizing).toContain("Capacity short of demand");
   });
 

@@ -1,12 +1,16 @@
 import {
   formatCompact,
+  formatGiB,
   formatMonths,
   formatNumber,
   formatPercent,
+  formatSignificant,
   formatTokens,
   formatUsd,
   formatUsdCompact,
+  formatUsdWhole,
   mdCell,
+  plural,
 } from "../../report/format";
 
 describe("format", () => {
@@ -63,6 +67,38 @@ describe("format", () => {
     expect(formatPercent(null)).toBe("n/a");
     expect(formatMonths(9.4949)).toBe("9.5 months");
     expect(formatMonths(null)).toBe("never");
+  });
+
+  test.each([
+    [1760000.0000000002, "$1,760,000"],
+    [38331.98250666667, "$38,332"],
+    [0, "$0"],
+    [0.4, "$0"],
+    [99.5, "$100"],
+    [-49.6, "-$50"],
+    [-0.2, "$0"],
+    [NaN, "n/a"],
+  ])("formatUsdWhole(%p) = %p: amounts in whole dollars, whatever their size", (value, expected) => {
+    expect(formatUsdWhole(value)).toBe(expected);
+  });
+
+  test("a counted noun agrees with its count", () => {
+    expect(plural(1, "GPU")).toBe("1 GPU");
+    expect(plural(0, "GPU")).toBe("0 GPUs");
+    expect(plural(2, "server")).toBe("2 servers");
+    expect(plural(1234, "replica")).toBe("1,234 replicas");
+    expect(plural(16, "MIG slice")).toBe("16 MIG slices");
+    expect(plural(3, "child", "children")).toBe("3 children");
+  });
+
+  test("GiB to one decimal, small quantities to three significant digits, without float noise", () => {
+    expect(formatGiB(61.09476089477538)).toBe("61.1 GiB");
+    expect(formatGiB(4.683999999999999)).toBe("4.7 GiB");
+    expect(formatSignificant(0.052345)).toBe("0.0523");
+    expect(formatSignificant(0.1 + 0.2)).toBe("0.300");
+    expect(formatSignificant(2.5)).toBe("2.50");
+    expect(formatSignificant(46296.3)).toBe("46,296");
+    expect(formatSignificant(0)).toBe("0");
   });
 
   test("markdown cells escape pipes and newlines", () => {

@@ -11,7 +11,7 @@ import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { formatProblem } from "../../config/errors";
 import { parseEnvironment } from "../../config/loader";
-import { checkModelStore } from "../../constructs/model-store-plan";
+import { checkModelStore } from "../../planning/model-store";
 import { checkEnvironment } from "../../planning/check";
 import { AiFactoryStack } from "../../stacks/ai-factory-stack";
 import { jsonStrings, readTemplate } from "../helpers/terraform-template";

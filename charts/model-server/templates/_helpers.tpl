@@ -1,7 +1,7 @@
 {{/*
 Base name of every object: the served model name, lower-cased, other characters turned into "-",
 prefixed with "m-" when it would start with a digit, at most 52 characters (so "<name>-server"
-fits the 63 of a Service). Mirrors modelServerObjectName() in config/chart-values/model-server.ts.
+fits the 63 of a Service). Mirrors modelServerObjectName() in config/kubernetes-names.ts.
 */}}
 {{- define "model-server.name" -}}
 {{- $n := regexReplaceAll "[^a-z0-9-]+" (lower .Values.servedModelName) "-" | trimAll "-" -}}
@@ -52,7 +52,7 @@ helm.sh/chart: {{ include "model-server.chart" . }}
 
 {{/*
 Cross-field rules JSON Schema cannot express. Each mirrors a rule of the superRefine in
-config/chart-values/model-server.ts, with the same path and fix.
+constructs/model-server-values-schema.ts, with the same path and fix.
 */}}
 {{- define "model-server.validate" -}}
 {{- $v := .Values -}}

@@ -3,18 +3,17 @@ import { join } from "node:path";
 import { parse } from "yaml";
 
 import {
-  MODEL_SERVER_IMAGE_TAG,
-  modelServerObjectName,
   modelServerQueueQuery,
   modelServerServiceName,
   modelServerValuesJsonSchema,
   modelServerValuesSchema,
   parseQuantity,
   type ModelServerValuesInput,
-} from "../../../config/chart-values/model-server";
-import { formatPath } from "../../../config/errors";
+} from "../../constructs/model-server-values-schema";
+import { formatPath } from "../../config/errors";
+import { modelServerObjectName } from "../../config/kubernetes-names";
 
-const VALUES_YAML = join(__dirname, "..", "..", "..", "charts", "model-server", "values.yaml");
+const VALUES_YAML = join(__dirname, "..", "..", "charts", "model-server", "values.yaml");
 
 /** The required keys only; everything else comes from the zod defaults. */
 const MINIMAL: ModelServerValuesInput = {
@@ -52,12 +51,19 @@ describe("modelServerValuesSchema", () => {
     expect(modelServerValuesSchema.parse(MINIMAL)).toEqual(fromYaml);
   });
 
-  test("GIVEN defaults WHEN parsed THEN they follow the reference (vllm-defaults.md §4.2)", () => {
+  test("GIVEN defaults WHEN parsed THEN they follow the serving stacks they are taken from", () => {
     const v = modelServerValuesSchema.parse(MINIMAL);
-    expect(v.image).toEqual({ repository: "vllm/vllm-openai", tag: MODEL_SERVER_IMAGE_TAG, digest: null, pullPolicy: "IfNotPresent" });
+    // The pinned image (catalog/upstream.ts), never `latest`.
+    expect(v.image).toEqual({ repository: "vllm/vllm-openai", tag: "v0.16.0", digest: null, pullPolicy: "IfNotPresent" });
+    // vLLM's long-standing --gpu-memory-utilization default (https://docs.vllm.ai/en/stable/configuration/engine_args.html).
     expect(v.engine.gpuMemoryUtilization).toBe(0.9);
+    // Gateway API Inference Extension's vLLM sample: preStop 30 s, grace period 130 s
+    // (https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/main/config/manifests/vllm/gpu-deployment.yaml).
     expect(v.drain).toEqual({ preStopSeconds: 30, terminationGracePeriodSeconds: 130 });
+    // ai-on-gke's vLLM deployments use 1800 s (https://github.com/GoogleCloudPlatform/ai-on-gke).
     expect(v.progressDeadlineSeconds).toBe(1800);
+    // vLLM production-stack's defaults: runtime class nvidia, KEDA queue threshold 5, polling 15 s, cooldown 360 s
+    // (https://github.com/vllm-project/production-stack/blob/main/helm/values.yaml).
     expect(v.runtimeClassName).toBe("nvidia");
     expect(v.autoscaling.keda).toMatchObject({ waitingRequestsThreshold: 5, pollingIntervalSeconds: 15, cooldownPeriodSeconds: 360 });
   });

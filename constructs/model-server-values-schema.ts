@@ -2,10 +2,10 @@
  * Values of the local chart `charts/model-server` (one vLLM OpenAI-compatible server per release).
  *
  * This zod schema is the single source of truth: `scripts/gen-chart-schema.ts` turns it into the
- * chart's `values.schema.json` (Helm checks it on every install and render), and constructs type
- * the values they pass to the chart with `ModelServerValues`. Every pattern here must be valid in
- * Go's RE2 as well as in JavaScript, because Helm compiles the JSON Schema patterns (no lookahead,
- * no back-references).
+ * chart's `values.schema.json` (Helm checks it on every install and render), and the ModelServer
+ * construct types the values it passes to the chart with `ModelServerValues`. It lives beside the
+ * construct, the one user of the chart. Every pattern here must be valid in Go's RE2 as well as in
+ * JavaScript, because Helm compiles the JSON Schema patterns (no lookahead, no back-references).
  *
  * Cross-field rules live in `superRefine` below and, with the same messages, in
  * `charts/model-server/templates/_helpers.tpl` (`model-server.validate`), because JSON Schema
@@ -13,21 +13,19 @@
  */
 import { z } from "zod";
 
-import { VLLM } from "../../catalog/upstream";
-import { show } from "../errors";
+import { VLLM } from "../catalog/upstream";
+import { show } from "../config/errors";
+import { DNS1035_LABEL, DNS_SUBDOMAIN, LABEL_KEY, LABEL_VALUE, GIT_SHA, modelServerObjectName } from "../config/kubernetes-names";
 
 // ---------------------------------------------------------------------------------------------
 // Shared patterns (RE2-compatible)
 // ---------------------------------------------------------------------------------------------
 
-/** DNS-1123 subdomain: names of Secrets, PersistentVolumeClaims, RuntimeClasses. */
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** DNS-1035 label: Service names. */
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** Label and annotation keys: optional DNS prefix, then a name of at most 63 characters. */
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-/** Label values: empty, or alphanumerics around dashes, dots and underscores (at most 63). */
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+// Kubernetes names, label keys and values, commits: config/kubernetes-names.ts, shared with the
+// environment schema. Names of Secrets, claims and RuntimeClasses are DNS-1123 subdomains.
+const DNS1123_SUBDOMAIN = DNS_SUBDOMAIN;
+/** Label and annotation keys (Kubernetes calls them qualified names). */
+const QUALIFIED_NAME = LABEL_KEY;
 /** A positive Kubernetes quantity without exponent: `8`, `500m`, `32Gi`, `1.5G`. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 /** Environment variable names as POSIX shells accept them. */
@@ -178,7 +176,7 @@ const model = z
       .describe("Directory of the weights inside the model store mount (filled by the prefetch Job); the first argument of `vllm serve`."),
     revision: z
       .string()
-      .regex(/^[0-9a-f]{40}$/, {
+      .regex(GIT_SHA, {
         error: (iss) => `model.revision must be a Hugging Face commit (40 lowercase hex digits), never a branch, got ${show(iss.input)}`,
       })
       .describe("Hugging Face commit of the weights (`--revision`); pins what the prefetch Job fetched."),
@@ -196,7 +194,7 @@ const engine = z
       .number()
       .gt(0)
       .max(1)
-      .default(0.9)
+      .default(VLLM.defaultGpuMemoryUtilization)
       .describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`, always emitted): 0.9 on a dedicated GPU, 0.8 when co-located."),
     maxNumSeqs: positiveInt()
       .nullable()
@@ -553,19 +551,8 @@ export type ModelServerValuesShape = z.infer<typeof modelServerValuesObject>;
 // Derived names (mirrors `model-server.name` and `model-server.serviceName` in _helpers.tpl)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The DNS-1035 base name of every object of a release, derived from the served model name:
- * lower-cased, runs of other characters turned into "-", prefixed with "m-" when it would start
- * with a digit, cut to 52 characters so `<name>-server` stays within 63.
- */
-export function modelServerObjectName(servedModelName: string): string {
-  let name = servedModelName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (!/^[a-z]/.test(name)) name = `m-${name}`;
-  return name.slice(0, 52).replace(/-+$/, "");
-}
+// The base name of every object, `modelServerObjectName`, is in config/kubernetes-names.ts: the
+// gate refuses two served names that would share it before anything renders.
 
 /** The Service name of a release: `service.name`, or `<object name>-server`. */
 export function modelServerServiceName(values: Pick<ModelServerValuesShape, "servedModelName" | "service">): string {
@@ -780,7 +767,7 @@ export function modelServerValuesJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(modelServerValuesObject, { target: "draft-7", io: "output" }) as Json;
   return normalize({
     ...(generated as { [key: string]: Json }),
-    $comment: "Generated from config/chart-values/model-server.ts by scripts/gen-chart-schema.ts; do not edit.",
+    $comment: "Generated from constructs/model-server-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
     title: "Values of the model-server chart (vLLM OpenAI-compatible server)",
   }) as Record<string, unknown>;
 }

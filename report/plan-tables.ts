@@ -1,0 +1,105 @@
+/**
+ * The plan of one environment as tables (report/table.ts): how full each node pool is, what each
+ * model gets, how its GPU memory is spent, and its demand against the replicas planned. Rendered
+ * for the terminal (report/terminal.ts) and as Markdown (report/plan-markdown.ts).
+ */
+import type { Plan } from "../planning/plan";
+import type { FactorySizing } from "../planning/sizing";
+import { sizingTable, sizingWarnings } from "./cost-tables";
+import { formatGiB, formatNumber, formatPercent, formatTokens, plural } from "./format";
+import type { ReportSection } from "./table";
+
+/** `prod (environments/prod.yaml)` and the sections under it. */
+export interface PlanReport {
+  readonly title: string;
+  readonly sections: readonly ReportSection[];
+}
+
+/** One decimal, no unit: GiB columns whose header names the unit. */
+const gib = (value: number): string => formatNumber(value, 1);
+
+/** The plan for people; with `sizing`, each model's demand and the factory's capacity against it. */
+export function planReport(plan: Plan, file: string, sizing?: FactorySizing | null): PlanReport {
+  const sections: ReportSection[] = [];
+  sections.push({
+    heading: "Node pools",
+    table: {
+      head: ["Pool", "Servers", "GPU", "Sharing", "Used", "Free", "Kept for updates"],
+      align: ["left", "left", "left", "left", "right", "right", "right"],
+      rows: plan.pools.map((p) => [
+        p.pool.name,
+        `${formatNumber(p.pool.nodes.length)} × ${p.pool.server.id}`,
+        p.pool.gpu.id,
+        p.pool.sharing.mode,
+        `${formatNumber(p.unitsUsed)} of ${plural(p.unitsOffered, p.unitName)}`,
+        formatNumber(p.unitsOffered - p.unitsUsed),
+        formatNumber(p.surgeUnits),
+      ]),
+    },
+    notes: plan.pools.some((p) => p.surgeUnits > 0)
+      ? ["Kept for updates: free units a rolling update (`rollout: surge`) starts a new replica on before it stops an old one."]
+      : [],
+  });
+
+  if (plan.models.length === 0) {
+    sections.push({ heading: "Models", notes: ["No models (`models:`)."] });
+    return { title: `${plan.environment} (${file})`, sections };
+  }
+
+  sections.push({
+    heading: "Models",
+    table: {
+      head: ["Model", "Checkpoint", "Pool", "Replicas", "Per replica", "Context", "Weights"],
+      align: ["left", "left", "left", "right", "left", "right", "right"],
+      rows: plan.models.map((m) => {
+        const r = m.model.replicas;
+        return [
+          m.model.servedName,
+          `${m.model.spec.id} ${m.model.precision}`,
+          m.model.pool.name,
+          r.min === r.max ? formatNumber(r.min) : `${formatNumber(r.min)}–${formatNumber(r.max)}`,
+          `${formatNumber(m.allocation.count)} × ${m.allocation.resourceName}`,
+          formatNumber(m.model.maxContextTokens),
+          formatGiB(m.weightsGiB),
+        ];
+      }),
+    },
+    notes: [],
+  });
+
+  sections.push({
+    heading: "Memory per GPU (GiB)",
+    table: {
+      head: ["Model", "Weights", "KV cache", "Overhead", "Total", "Usable", "Sequences at context"],
+      align: ["left", "right", "right", "right", "right", "right", "right"],
+      rows: plan.models.map((m) => {
+        const g = m.fit.perGpu;
+        return [
+          m.model.servedName,
+          gib(g.weightsGiB),
+          gib(g.kvCacheGiB),
+          gib(g.overheadGiB),
+          gib(g.totalGiB),
+          gib(g.usableGiB),
+          formatNumber(m.fit.maxConcurrentSequencesAtContext),
+        ];
+      }),
+    },
+    notes: ["Usable: the GPU's memory × gpuMemoryUtilization. The KV cache holds maxConcurrentSequences at the full context."],
+  });
+
+  const sized = sizing?.models ?? [];
+  const unsized = plan.models.map((m) => m.model.servedName).filter((name) => !sized.some((z) => z.id === name));
+  const notes: string[] = [];
+  if (unsized.length > 0) notes.push(`Not sized, no demand declared (\`models.<name>.demand\`): ${unsized.join(", ")}.`);
+  if (sizing && sized.length > 0) {
+    notes.push(...sizingWarnings(sizing).map((w) => `Warning: ${w}.`));
+    const share = sizing.demandTokensPerMonth > 0 ? formatPercent((100 * sizing.capacityTokensPerMonth) / sizing.demandTokensPerMonth) : "n/a";
+    notes.push(
+      `Factory: capacity ${formatTokens(sizing.capacityTokensPerMonth)} tokens/month against demand ` +
+        `${formatTokens(sizing.demandTokensPerMonth)} (${share}).`,
+    );
+  }
+  sections.push({ heading: "Demand", table: sizing && sized.length > 0 ? sizingTable(sizing) : undefined, notes });
+  return { title: `${plan.environment} (${file})`, sections };
+}
