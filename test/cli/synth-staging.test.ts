@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { EXIT_CANNOT_WRITE, SynthStep, runSynth } from "../../cli/synth";
 import { findLeftovers, linkTree, recoverOutput, siblingDir } from "../../cli/staging";
-import { REPO, copyExampleEnvironments, exited, readTree, runApp, startApp, tempDir } from "../helpers/run";
+import { APP_MAIN, REPO, copyExampleEnvironments, exited, readTree, runApp, startApp, tempDir } from "../helpers/run";
 
 /** A process id no process can have (above Linux's largest pid_max, 2^22). */
 const DEAD_PID = 99999999;
@@ -275,10 +275,10 @@ describe("GIVEN ENVIRONMENTS naming some environments", () => {
   test("WHEN run by the cdktf CLI THEN it finds manifest.json, keeps the stacks not named, and a full synth after an environment is removed still succeeds", () => {
     const dir = fresh();
     copyExampleEnvironments(dir);
-    const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
+    // The compiled app, as the project's cdktf.json runs it (`npm test` builds dist/ first).
     fs.writeFileSync(
       path.join(dir, "cdktf.json"),
-      JSON.stringify({ language: "typescript", app: `"${process.execPath}" --require "${tsx}" "${path.join(REPO, "main.ts")}"`, projectId: "test", sendCrashReports: "false" }),
+      JSON.stringify({ language: "typescript", app: `"${process.execPath}" "${APP_MAIN}"`, projectId: "test", sendCrashReports: "false" }),
     );
     const cdktf = (env: Record<string, string> = {}) => {
       const { CDKTF_OUTDIR: _o, CDKTF_CONTEXT_JSON: _c, ...inherited } = process.env;
