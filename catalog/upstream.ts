@@ -145,12 +145,12 @@ export const VLLM = {
     {
       url: "https://github.com/vllm-project/vllm/issues/27154",
       date: "2025-10-18",
-      note: "`docker pull vllm/vllm-openai:latest` — the image is around 12 GB (linux/amd64).",
+      note: "A `docker pull` of the newest vllm/vllm-openai release tag: the image is around 12 GB (linux/amd64).",
     },
     {
       url: "https://github.com/vllm-project/vllm/pull/22377",
       date: "2025-12-10",
-      note: "Official vllm-openai:latest is 28.6 GB on disk (unpacked), the upper bound of what a node stores.",
+      note: "The newest official vllm-openai release is 28.6 GB on disk (unpacked), the upper bound of what a node stores.",
     },
     {
       url: "https://docs.vllm.ai/en/stable/configuration/engine_args.html",

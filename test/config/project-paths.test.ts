@@ -55,7 +55,7 @@ describe("the path rule", () => {
   test.each<[string, string]>([
     ["~/state/prod.tfstate", 'must not start with "~" (the local backend does not expand it)'],
     ["/var/lib/terraform/prod.tfstate", "must not be absolute (it would tie the stack to one machine)"],
-    ["../../shared/prod.tfstate", "must stay inside the project root"],
+    ["../../elsewhere/prod.tfstate", "must stay inside the project root"],
     ["state/", "must name a file, not a directory"],
     ["cdktf.out/stacks/prod/terraform.tfstate", "must not be under cdktf.out/ (every synth replaces it)"],
     ["file:///var/lib/prod.tfstate", "must be a file path, not a URL"],
@@ -99,7 +99,7 @@ describe("paths in environment files", () => {
 
   test("GIVEN a local state outside the project WHEN loaded THEN the path and the rule are named", () => {
     expect(problemsOf("state-outside-project")).toEqual([
-      `test/fixtures/bad/state-outside-project.yaml: backend.path: must stay inside the project root, got "../../shared/prod.tfstate"; ${STATE_ALLOWED}`,
+      `test/fixtures/bad/state-outside-project.yaml: backend.path: must stay inside the project root, got "../../elsewhere/prod.tfstate"; ${STATE_ALLOWED}`,
     ]);
   });
 

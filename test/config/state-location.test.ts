@@ -42,8 +42,8 @@ describe("one state per environment", () => {
   });
 
   test("GIVEN one local state file written two ways WHEN loaded THEN the second file is refused, naming the first", () => {
-    expect(conflictsOf([["dev", "{ type: local, path: state/shared.tfstate }"], ["prod", "{ type: local, path: ./state//x/../shared.tfstate }"]])).toEqual([
-      `prod.yaml: backend.path: state file "state/shared.tfstate" is also the state of environment "dev" (dev.yaml); ${SHARED}`,
+    expect(conflictsOf([["dev", "{ type: local, path: state/common.tfstate }"], ["prod", "{ type: local, path: ./state//x/../common.tfstate }"]])).toEqual([
+      `prod.yaml: backend.path: state file "state/common.tfstate" is also the state of environment "dev" (dev.yaml); ${SHARED}`,
     ]);
   });
 
@@ -54,8 +54,8 @@ describe("one state per environment", () => {
   });
 
   test("GIVEN local paths that differ only in case WHEN loaded THEN they clash (one file on macOS and Windows)", () => {
-    expect(conflictsOf([["dev", "{ type: local, path: State/Shared.tfstate }"], ["prod", "{ type: local, path: state/shared.tfstate }"]])).toEqual([
-      `prod.yaml: backend.path: state file "state/shared.tfstate" is also the state of environment "dev" (dev.yaml); ${SHARED}`,
+    expect(conflictsOf([["dev", "{ type: local, path: State/Common.tfstate }"], ["prod", "{ type: local, path: state/common.tfstate }"]])).toEqual([
+      `prod.yaml: backend.path: state file "state/common.tfstate" is also the state of environment "dev" (dev.yaml); ${SHARED}`,
     ]);
   });
 
