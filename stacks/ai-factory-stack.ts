@@ -32,8 +32,6 @@ export interface AiFactoryStackProps {
   readonly costs?: CostSummary;
 }
 
-
-/** The cdktf stack of one environment. */
 /**
  * `value` to `decimals` places, in its shortest form: `roundTo(1760000.0000000002, 2)` → 1760000,
  * `roundTo(38331.98250666667, 2)` → 38331.98; -0 becomes 0. For the outputs people read with
@@ -44,6 +42,7 @@ export function roundTo(value: number, decimals: number): number {
   return rounded === 0 ? 0 : rounded;
 }
 
+/** The cdktf stack of one environment. */
 export class AiFactoryStack extends TerraformStack {
   public readonly pools: readonly GpuNodePool[];
   public readonly gpuOperator?: GpuOperator;
