@@ -1,4 +1,6 @@
 /** Process entry of the CLI: bin/ai-factory.js loads its compiled form, dist/cli/bin.js. */
-import { runCli } from "./main";
+import { runCliAsync } from "./main";
 
-process.exitCode = runCli(process.argv.slice(2));
+void runCliAsync(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

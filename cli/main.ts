@@ -34,6 +34,17 @@ Commands:
                                  (default: all in environments/)
   plan, cost and compare print tables; --format md prints Markdown instead
   (colour only on a terminal, never with NO_COLOR set).
+  diff <base> <head> [--format md|json|text] [--out FILE] [--no-render]
+                                 what a change does to each environment: resources added,
+                                 changed, replaced, moved and destroyed, Helm values and
+                                 rendered manifests, and the cost delta; each side is a
+                                 synthesized output folder or a git ref (synthesized in a
+                                 temporary checkout). Dangers first. --format md writes a
+                                 pull-request comment, cut to fit GitHub's limit (the full
+                                 report goes beside --out FILE as FILE.full.md)
+  comment --pr N [--body-file FILE] [--repo OWNER/NAME] [--json]
+                                 creates or updates the one plan-review comment on a GitHub
+                                 pull request (token from GITHUB_TOKEN)
   images <env-file> [--json]     every image, chart, runtime file and checkpoint the
                                  environment pulls, upstream and as served by the mirror
                                  (the list an air-gapped site copies before deploying)
@@ -235,7 +246,16 @@ function images(args: ParsedArgs, io: Io): number {
   return 0;
 }
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+/** Runs the CLI with `argv` (without node and script), the asynchronous commands included; resolves to the exit code. */
+export async function runCliAsync(argv: readonly string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  // Loaded on demand: the other commands start without the diff libraries and the GitHub client.
+  if (command === "diff") return (await import("./diff-command")).runDiff(rest, io, env);
+  if (command === "comment") return (await import("./github-comment")).runComment(rest, env, io);
+  return runCli(argv, io);
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. Asynchronous commands need `runCliAsync`. */
 export function runCli(argv: readonly string[], io: Io = processIo): number {
   return withExitCode(io, () => {
     const command = argv[0];
@@ -258,6 +278,9 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
         return 0;
       case undefined:
         throw new UsageError("missing command");
+      case "diff":
+      case "comment":
+        throw new UsageError(`${command} runs asynchronously: call runCliAsync`);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

@@ -110,12 +110,20 @@ export interface Danger {
   readonly address: string;
   readonly type: string;
   readonly action: "remove" | "replace" | "move";
+  /**
+   * How bad: the apply fails (`apply-fails`), data is deleted (`data-loss`), a protected object
+   * is deleted (`destroy`), or an object is destroyed and created again under a new address
+   * (`recreate`).
+   */
+  readonly severity: "apply-fails" | "data-loss" | "destroy" | "recreate";
   /** Base address of a move. */
   readonly from?: string;
   /** What `terraform apply` will do, in one sentence: fail, or delete data. */
   readonly outcome: string;
   /** What to do instead, in one sentence. */
   readonly remedy: string;
+  /** The command that averts it, run from the project root before applying (`terraform -chdir=… state mv …`), when one does. */
+  readonly command?: string;
 }
 
 /** One row of the cost table: baseline, new and the change. */
@@ -153,7 +161,7 @@ export interface EnvironmentDiff {
     readonly moved: number;
     readonly destroyed: number;
   };
-  /** Sorted: prevent_destroy failures first, then data loss, then moves; by address. */
+  /** Sorted: apply failures first, then data loss, then recreations; by address. */
   readonly dangers: readonly Danger[];
   /** Absent when neither side has a cost file. */
   readonly cost?: CostDelta;

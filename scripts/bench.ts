@@ -6,7 +6,10 @@
  *   4×), and its peak resident memory (target: under 100 MiB);
  * - `npx cdktf synth` of the examples against `npx cdktf synth` of an empty cdktf app (an `App`
  *   with no stacks; target: within 1.3×), each in a temporary directory with its own cdktf.json;
- * - the synth without the cdktf CLI (`npm run synth`, i.e. `node dist/main.js`) and its peak memory.
+ * - the synth without the cdktf CLI (`npm run synth`, i.e. `node dist/main.js`) and its peak memory;
+ * - `ai-factory diff` of two synthesized prod outputs (prod, and prod with one model scaled), the
+ *   synthesis excluded: with the real helm rendering the local charts (target: under 2 s), and
+ *   with `--no-render`.
  *
  *   npm run bench            # 5 runs each
  *   BENCH_RUNS=9 npm run bench
@@ -15,6 +18,7 @@ import { SpawnSyncReturns, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
 
 const ROOT = path.join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -133,3 +137,22 @@ line("npx cdktf synth", cli);
 console.log(`  ratio ${ratio(cli, empty).toFixed(2)}× (target: within 1.3×)`);
 line("npm run synth", inProcess);
 console.log(`  peak memory of npm run synth: ${(synthRss.kib / 1024).toFixed(0)} MiB`);
+
+// 3. The plan review of two synthesized prod outputs (synthesis excluded).
+const scaledDir = cdktfProject("scaled", `node ${JSON.stringify(path.join(ROOT, "dist", "main.js"))}`);
+fs.mkdirSync(path.join(scaledDir, "environments"));
+const prodDoc = parseDocument(fs.readFileSync(path.join(ROOT, "environments", "prod.yaml"), "utf8"));
+prodDoc.setIn(["models", "llama-3.3-70b", "replicas"], 3);
+fs.writeFileSync(path.join(scaledDir, "environments", "prod.yaml"), prodDoc.toString());
+check("synth of the scaled prod", spawnSync(process.execPath, [path.join(ROOT, "dist", "main.js")], { cwd: scaledDir, env: ENV, encoding: "utf8" }));
+const baseOut = path.join(examplesDir, "cdktf.out");
+const headOut = path.join(scaledDir, "cdktf.out");
+const diffArgs = [path.join(ROOT, "bin", "ai-factory.js"), "diff", baseOut, headOut, "--format", "md"];
+const [rendered, unrendered] = timeInterleaved(
+  { label: "ai-factory diff", cmd: process.execPath, args: diffArgs, cwd: ROOT },
+  { label: "ai-factory diff --no-render", cmd: process.execPath, args: [...diffArgs, "--no-render"], cwd: ROOT },
+);
+console.log(`ai-factory diff of two synthesized prod outputs (one model scaled), median of ${RUNS} runs`);
+line("ai-factory diff", rendered);
+console.log(`  target: under 2 s (helm template of each local-chart release, both sides)`);
+line("ai-factory diff --no-render", unrendered);
