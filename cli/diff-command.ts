@@ -68,6 +68,18 @@ export function fullReportPath(out: string): string {
   return `${ext === "" ? out : out.slice(0, -ext.length)}.full${ext === "" ? ".md" : ext}`;
 }
 
+/**
+ * How the cut comment names the full report: its file name, and on GitHub Actions the run whose
+ * artifacts hold it (GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID, which Actions sets).
+ */
+export function fullReportName(out: string, env: NodeJS.ProcessEnv): string {
+  const name = `\`${path.basename(fullReportPath(out))}\``;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+  const safe = (s: string | undefined): s is string => s !== undefined && /^[\w.:/-]+$/.test(s);
+  if (!safe(server) || !safe(repository) || !safe(run) || !/^https?:\/\//.test(server)) return name;
+  return `${name}, among the artifacts of [the workflow run](${server}/${repository}/actions/runs/${run})`;
+}
+
 /** Runs `diff` with the arguments after the command name; returns the exit code. */
 export function runDiff(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const format = argv.includes("--json") || argv.some((a, i) => (a === "--format" && argv[i + 1] === "json") || a === "--format=json") ? "json" : "text";
@@ -82,7 +94,7 @@ async function diffCommand(args: DiffArgs, io: Io, env: NodeJS.ProcessEnv, cwd: 
   let text: string;
   let full: string | undefined;
   if (args.format === "md") {
-    const rendered = renderPlanDiffMarkdown(diff, args.out === undefined ? {} : { fullReportName: path.basename(fullReportPath(args.out)) });
+    const rendered = renderPlanDiffMarkdown(diff, args.out === undefined ? {} : { fullReportName: fullReportName(args.out, env) });
     text = rendered.text;
     if (rendered.cut) full = rendered.full;
   } else {

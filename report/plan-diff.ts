@@ -291,6 +291,14 @@ function dataLost(resource: Resource, policies: ReadonlyMap<string, string>): st
   return `the claim; its volume is kept (storage class ${className} has reclaimPolicy Retain) but released, and a new claim does not bind to it by itself`;
 }
 
+/**
+ * The danger of a change, if it is one. Terraform's documentation of `prevent_destroy`
+ * (https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy):
+ * the plan fails when it would destroy a protected resource, but the protection does not apply
+ * once the resource block is removed from the configuration. The `removed` block that forgets a
+ * resource without destroying it exists from Terraform 1.7
+ * (https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources).
+ */
 function dangerOf(env: string, change: ResourceChange, loses: string | undefined, identity: string | undefined): Danger | undefined {
   const { address, type } = change;
   const terraform = `terraform -chdir=${stackDir(env)}`;

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Document } from "yaml";
 import { isMap } from "yaml";
-import { fullReportPath, parseDiffArgs, runDiff } from "../../cli/diff-command";
+import { fullReportName, fullReportPath, parseDiffArgs, runDiff } from "../../cli/diff-command";
 import type { PlanDiff } from "../../report/plan-diff-types";
 import { PLAN_REVIEW_MARKER } from "../../report/plan-review-marker";
 import { tempDir } from "../helpers/run";
@@ -213,6 +213,41 @@ describe("ai-factory diff on synthesized variants of prod", () => {
   });
 });
 
+describe("ai-factory diff on what destroys data", () => {
+  test("GIVEN a model removed from prod WHEN diffed THEN the claim would shrink, which the provider can only do by replacing it, and prevent_destroy makes the apply fail", async () => {
+    const prod = exampleEnvironment("prod");
+    const base = await synth({ prod });
+    const head = await synth({ prod: editYaml(prod, (doc) => doc.deleteIn(["models", "gpt-oss-120b"])) });
+    const data = await json(base, head);
+    const env = data.environments[0];
+    const claim = env.resources.find((r) => r.type === "kubernetes_persistent_volume_claim_v1")!;
+    expect(claim.action).toBe("replace");
+    const storage = claim.changes.find((c) => c.path === "spec.resources.requests.storage")!;
+    // The claim is sized from the checkpoints it holds: one fewer model, a smaller claim.
+    expect(parseInt(String(storage.after), 10)).toBeLessThan(parseInt(String(storage.before), 10));
+    expect(storage.forcesReplacement).toBe(true);
+    expect(env.dangers[0]).toEqual(expect.objectContaining({ address: claim.address, action: "replace", severity: "apply-fails" }));
+    expect(env.dangers[0].outcome).toBe(
+      "`terraform apply` fails: spec.resources.requests.storage cannot change in place, so the plan must replace it, and lifecycle.prevent_destroy forbids destroying it.",
+    );
+    expect(env.counts.replaced).toBe(1);
+    expect(env.counts.destroyed).toBeGreaterThanOrEqual(2); // the model's release and its prefetch Job
+  });
+
+  test("GIVEN dev's NFS store switched to an existing claim WHEN diffed THEN the destroyed claim is flagged, and its volume is said to be kept by the Retain class", async () => {
+    const dev = exampleEnvironment("dev");
+    const base = await synth({ dev });
+    const head = await synth({ dev: editYaml(dev, (doc) => doc.setIn(["modelStore", "volume"], doc.createNode({ kind: "existingClaim", claimName: "models" }))) });
+    const data = await json(base, head);
+    const env = data.environments[0];
+    const claim = env.resources.find((r) => r.type === "kubernetes_persistent_volume_claim_v1")!;
+    expect(claim.action).toBe("remove");
+    const danger = env.dangers.find((d) => d.address === claim.address)!;
+    expect(danger.severity).toBe("data-loss");
+    expect(danger.outcome).toMatch(/^`terraform apply` deletes the claim; its volume is kept \(storage class \S+ has reclaimPolicy Retain\) but released/);
+  });
+});
+
 describe("ai-factory diff across environments and sizes", () => {
   test("GIVEN an environment only on the head side WHEN diffed THEN it is reported as new with every resource added", async () => {
     const base = await synth({ dev: exampleEnvironment("dev") });
@@ -240,6 +275,43 @@ describe("ai-factory diff across environments and sizes", () => {
     expect(r.out).toBe("");
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toBe(PLAN_REVIEW_MARKER);
     expect(fs.existsSync(fullReportPath(out))).toBe(false);
+  });
+});
+
+describe("a review too long for one comment", () => {
+  test("GIVEN three new production-sized environments WHEN diffed to --out THEN the comment is cut under GitHub's limit and the full report is written beside it", async () => {
+    const base = await synth({ dev: exampleEnvironment("dev") });
+    // Each copy keeps its own state (the loader refuses two environments sharing one).
+    const copy = (name: string) =>
+      editYaml(exampleEnvironment("prod"), (doc) => {
+        doc.setIn(["name"], name);
+        doc.setIn(["backend", "key"], `ai-factory/${name}.tfstate`);
+      });
+    const head = await synth({ dev: exampleEnvironment("dev"), prod: copy("prod"), "prod-b": copy("prod-b"), "prod-c": copy("prod-c") });
+    const dir = tempDir("ai-factory-diff-cut-");
+    dirs.push(dir);
+    const out = path.join(dir, "plan-review.md");
+    const out2: string[] = [];
+    const err: string[] = [];
+    const env = { ...process.env, GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "corp/factory", GITHUB_RUN_ID: "4242" };
+    const code = await runDiff([base, head, "--format", "md", "--out", out], { out: (l) => out2.push(l), err: (l) => err.push(l) }, env);
+    expect(code).toBe(0);
+    const text = fs.readFileSync(out, "utf8");
+    const full = fs.readFileSync(fullReportPath(out), "utf8");
+    expect(text.length).toBeLessThanOrEqual(65_536);
+    expect(full.length).toBeGreaterThan(65_536);
+    expect(text.split("\n")[0]).toBe(PLAN_REVIEW_MARKER);
+    expect(text).toContain("the full report is in `plan-review.full.md`, among the artifacts of [the workflow run](https://github.example/corp/factory/actions/runs/4242)");
+    // Every headline survives the cut; fences and folded blocks stay balanced.
+    for (const name of ["prod", "prod-b", "prod-c"]) expect(text).toMatch(new RegExp(`^- \\*\\*${name}\\*\\*: new environment`, "m"));
+    expect((text.match(/^```/gm) ?? []).length % 2).toBe(0);
+    expect((text.match(/<details>/g) ?? []).length).toBe((text.match(/<\/details>/g) ?? []).length);
+    expect(err.join("\n")).toContain(`wrote ${out} (cut to fit a comment) and ${fullReportPath(out)}`);
+  });
+
+  test("GIVEN no GitHub Actions variables WHEN the full report is named THEN only its file name is given", () => {
+    expect(fullReportName("out/plan-review.md", {})).toBe("`plan-review.full.md`");
+    expect(fullReportName("plan-review.md", { GITHUB_SERVER_URL: "javascript:alert(1)", GITHUB_REPOSITORY: "a/b", GITHUB_RUN_ID: "1" })).toBe("`plan-review.full.md`");
   });
 });
 
