@@ -139,14 +139,19 @@ line("npm run synth", inProcess);
 console.log(`  peak memory of npm run synth: ${(synthRss.kib / 1024).toFixed(0)} MiB`);
 
 // 3. The plan review of two synthesized prod outputs (synthesis excluded).
-const scaledDir = cdktfProject("scaled", `node ${JSON.stringify(path.join(ROOT, "dist", "main.js"))}`);
-fs.mkdirSync(path.join(scaledDir, "environments"));
-const prodDoc = parseDocument(fs.readFileSync(path.join(ROOT, "environments", "prod.yaml"), "utf8"));
+/** Synthesizes `prodYaml` as the only environment of a new project; returns its output folder. */
+function synthesizeProd(name: string, prodYaml: string): string {
+  const dir = cdktfProject(name, `node ${JSON.stringify(path.join(ROOT, "dist", "main.js"))}`);
+  fs.mkdirSync(path.join(dir, "environments"));
+  fs.writeFileSync(path.join(dir, "environments", "prod.yaml"), prodYaml);
+  check(`synth of ${name}`, spawnSync(process.execPath, [path.join(ROOT, "dist", "main.js")], { cwd: dir, env: ENV, encoding: "utf8" }));
+  return path.join(dir, "cdktf.out");
+}
+const prodYaml = fs.readFileSync(path.join(ROOT, "environments", "prod.yaml"), "utf8");
+const prodDoc = parseDocument(prodYaml);
 prodDoc.setIn(["models", "llama-3.3-70b", "replicas"], 3);
-fs.writeFileSync(path.join(scaledDir, "environments", "prod.yaml"), prodDoc.toString());
-check("synth of the scaled prod", spawnSync(process.execPath, [path.join(ROOT, "dist", "main.js")], { cwd: scaledDir, env: ENV, encoding: "utf8" }));
-const baseOut = path.join(examplesDir, "cdktf.out");
-const headOut = path.join(scaledDir, "cdktf.out");
+const baseOut = synthesizeProd("prod-base", prodYaml);
+const headOut = synthesizeProd("prod-scaled", prodDoc.toString());
 const diffArgs = [path.join(ROOT, "bin", "ai-factory.js"), "diff", baseOut, headOut, "--format", "md"];
 const [rendered, unrendered] = timeInterleaved(
   { label: "ai-factory diff", cmd: process.execPath, args: diffArgs, cwd: ROOT },

@@ -11,6 +11,9 @@ import { CLI_BIN, REPO, tempDir } from "../helpers/run";
 /** A module path of a package that only synthesis (or a TypeScript loader) may load. */
 const SYNTH_ONLY = /[\\/]node_modules[\\/](cdktf|@cdktf[\\/][^\\/]+|constructs|vega[^\\/]*|tsx|esbuild|@esbuild[\\/][^\\/]+)[\\/]/;
 
+/** A module path of a package only `diff` or `comment` may load. */
+const REVIEW_ONLY = /[\\/]node_modules[\\/](microdiff|diff|@octokit[\\/][^\\/]+)[\\/]/;
+
 /** Writes, at exit, every module path in require.cache to the file named by STARTUP_MODULES_OUT. */
 const PRELOAD = `"use strict";
 process.on("exit", () => {
@@ -52,6 +55,8 @@ describe("start-up of the compiled CLI", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.modules.filter((m) => SYNTH_ONLY.test(m))).toEqual([]);
+    // The review's diff libraries and the GitHub client load only for `diff` and `comment`.
+    expect(r.modules.filter((m) => REVIEW_ONLY.test(m))).toEqual([]);
     // It ran the compiled JavaScript, not the sources.
     expect(r.modules).toContain(path.join(REPO, "dist", "cli", "bin.js"));
     expect(r.modules.filter((m) => m.endsWith(".ts"))).toEqual([]);
