@@ -7,7 +7,7 @@
  * Markdown is cut to fit a GitHub comment; with `--out FILE` the uncut report is written beside
  * it as `<FILE without .md>.full.md` when a cut was needed (the comment's note names it).
  * Exit codes: 0 the review was written (whatever it found), 1 a side cannot be read or
- * synthesized, 2 usage.
+ * synthesized, 2 usage, 73 `--out` cannot be written.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,6 +18,10 @@ import { renderPlanDiffMarkdown } from "../report/plan-diff-markdown";
 import { renderPlanDiffText } from "../report/plan-diff-text";
 import { readSide } from "./diff-input";
 import { Io, withExitCodeAsync } from "./output";
+import { isFileSystemError } from "./staging";
+
+/** Exit code when `--out` cannot be written (sysexits' EX_CANTCREAT, as for the synth's output). */
+export const EXIT_CANNOT_WRITE = 73;
 
 export type DiffFormat = "md" | "json" | "text";
 
@@ -106,9 +110,16 @@ async function diffCommand(args: DiffArgs, io: Io, env: NodeJS.ProcessEnv, cwd: 
     return 0;
   }
   const fullPath = fullReportPath(args.out);
-  fs.writeFileSync(args.out, text.endsWith("\n") ? text : `${text}\n`);
-  if (full !== undefined) fs.writeFileSync(fullPath, full.endsWith("\n") ? full : `${full}\n`);
-  else if (args.format === "md" && fs.existsSync(fullPath)) fs.rmSync(fullPath);
+  try {
+    // The full report first: a comment that names it is never written without it.
+    if (full !== undefined) fs.writeFileSync(fullPath, full.endsWith("\n") ? full : `${full}\n`);
+    else if (args.format === "md" && fs.existsSync(fullPath)) fs.rmSync(fullPath);
+    fs.writeFileSync(args.out, text.endsWith("\n") ? text : `${text}\n`);
+  } catch (err) {
+    if (!isFileSystemError(err)) throw err;
+    io.err(`ai-factory: cannot write ${err.path ?? args.out}: ${err.code}`);
+    return EXIT_CANNOT_WRITE;
+  }
   log(`wrote ${args.out}${full === undefined ? "" : ` (cut to fit a comment) and ${fullPath}`}`);
   return 0;
 }

@@ -392,6 +392,30 @@ function extractTree(gitRoot: string, commit: string, into: string, env: NodeJS.
   });
 }
 
+/** Temporary checkouts in use, removed on SIGINT, SIGTERM or SIGHUP too (a `finally` does not run when a signal ends the process). */
+const checkouts = new Set<string>();
+
+function removeCheckout(tmp: string, prefix: string): void {
+  // Only the link: never what it points to.
+  const link = path.join(tmp, prefix, "node_modules");
+  if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+let signalsHandled = false;
+
+/** Removes the checkouts in use when a signal ends the process, then ends it by that signal as it would have been. */
+function removeCheckoutsOnSignal(prefix: string): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      for (const tmp of checkouts) removeCheckout(tmp, prefix);
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /** Synthesizes `commit` in a temporary checkout and reads (and renders) its output; the checkout is always removed. */
 async function readRef(spec: string, commit: string, gitRoot: string, prefix: string, options: ReadSideOptions): Promise<OutputSnapshot> {
   const short = commit.slice(0, 7);
@@ -402,6 +426,8 @@ async function readRef(spec: string, commit: string, gitRoot: string, prefix: st
       `synthesizing ${spec} (${short}) failed: ${step} ${r.spawnError !== undefined ? `could not be started (${r.spawnError})` : r.code !== null ? `exited with code ${r.code}` : `was killed by ${r.signal}`}; the end of its output: ${tail(`${r.stdout}\n${r.stderr}`, FAILURE_TAIL_LINES)}`,
     );
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), CHECKOUT_PREFIX));
+  checkouts.add(tmp);
+  removeCheckoutsOnSignal(prefix);
   try {
     log(`synthesizing ${spec} (${short}) in a temporary checkout`);
     try {
@@ -443,10 +469,8 @@ async function readRef(spec: string, commit: string, gitRoot: string, prefix: st
     if (!options.render) return snapshot;
     return await withRendered(outdir, snapshot, findHelm(options.env, options.projectRoot ?? packageRoot()));
   } finally {
-    // Only the link: never what it points to.
-    const link = path.join(tmp, prefix, "node_modules");
-    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    checkouts.delete(tmp);
+    removeCheckout(tmp, prefix);
   }
 }
 

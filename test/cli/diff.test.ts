@@ -76,6 +76,9 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     expect(md.out).not.toContain("[!CAUTION]");
     const data = await json(base, head);
     expect(data.environments.map((e) => [e.env, e.status])).toEqual([["prod", "unchanged"]]);
+    expect(data.environments[0].dangers).toEqual([]);
+    // Every cost figure is the same on both sides.
+    expect(data.environments[0].cost?.rows.filter((r) => r.base !== r.head)).toEqual([]);
   });
 
   test("GIVEN one more replica of a model WHEN diffed THEN its release changes in place, the replica count shows, and the TCO is unchanged", async () => {
@@ -113,8 +116,13 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     const added = env.resources.filter((r) => r.action === "add").map((r) => r.address);
     expect(added).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.model-small_release_/), expect.stringMatching(/^kubernetes_job_v1\.model-store_prefetch-llama-3-1-8b/)]));
     expect(env.counts.destroyed).toBe(0);
+    // The claim grows, which the provider does in place: nothing to flag.
+    expect(env.dangers).toEqual([]);
+    const tco = env.cost?.rows.find((r) => r.label === "Monthly TCO");
+    expect(tco).toEqual(expect.objectContaining({ base: cost(base, "prod").monthly.tcoUsd, head: cost(head, "prod").monthly.tcoUsd }));
     const claim = env.resources.find((r) => r.type === "kubernetes_persistent_volume_claim_v1");
-    expect(claim?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ path: "spec.resources.requests.storage", topic: "storage" })]));
+    expect(claim?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ path: "spec.resources.requests.storage", topic: "storage", forcesReplacement: false })]));
+    expect(claim?.action).toBe("update");
     const md = await diff([base, head, "--format", "md"]);
     expect(md.out).toMatch(new RegExp(`\\*\\*prod\\*\\*: [^\\n]*· ${env.counts.added} added · `));
     expect(env.counts.added).toBe(added.length);
@@ -156,6 +164,8 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     const capex = env.cost?.rows.find((r) => r.label === "Capex");
     expect(capex).toEqual(expect.objectContaining({ base: before.capexUsd, head: after.capexUsd }));
     expect(after.capexUsd).not.toBe(before.capexUsd);
+    // New GPUs on the same nodes: labels and values change in place; nothing holds data.
+    expect(env.dangers).toEqual([]);
     const md = await diff([base, head, "--format", "md"]);
     expect(md.out).toContain(`**prod**: monthly TCO ${signedUsd(before.monthly.tcoUsd, after.monthly.tcoUsd)}`);
   });
@@ -189,7 +199,8 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     expect(caution).toBeGreaterThan(0);
     expect(caution).toBeLessThan(md.out.indexOf("**prod**: monthly TCO"));
     expect(md.out).toContain(`terraform -chdir=cdktf.out/stacks/prod state mv '${taint.from}' '${taint.address}'`);
-    expect(md.out).toMatch(/· 8 moved/);
+    expect(md.out).toMatch(/\*\*prod\*\*: monthly TCO unchanged · 0 added · \d+ changed · 0 destroyed · 8 moved/);
+    expect(env.dangers.filter((d) => d.severity === "recreate")).toHaveLength(8);
   });
 
   test("GIVEN the model store switched to an existing claim WHEN diffed THEN the claim's destroy is flagged first: prevent_destroy does not hold once it leaves the configuration", async () => {
@@ -312,6 +323,17 @@ describe("a review too long for one comment", () => {
   test("GIVEN no GitHub Actions variables WHEN the full report is named THEN only its file name is given", () => {
     expect(fullReportName("out/plan-review.md", {})).toBe("`plan-review.full.md`");
     expect(fullReportName("plan-review.md", { GITHUB_SERVER_URL: "javascript:alert(1)", GITHUB_REPOSITORY: "a/b", GITHUB_RUN_ID: "1" })).toBe("`plan-review.full.md`");
+  });
+});
+
+describe("diff --out that cannot be written", () => {
+  test("GIVEN --out in a folder that does not exist WHEN diffed THEN it exits 73 naming the file, without a stack trace", async () => {
+    const base = await synth({ dev: exampleEnvironment("dev") });
+    const out = path.join(base, "no-such-folder", "plan-review.md");
+    const r = await diff([base, base, "--format", "md", "--out", out, "--no-render"]);
+    expect(r.code).toBe(73);
+    expect(r.err).toBe(`ai-factory: cannot write ${out}: ENOENT`);
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
 
