@@ -215,7 +215,19 @@ describe("reading a git ref", () => {
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
 
+  // A temporary directory of this suite's own (os.tmpdir() follows TMPDIR), so that the check for
+  // leftovers sees no other test file's helm homes or checkouts, running at the same time.
+  const savedTmpdir = process.env.TMPDIR;
+  let privateTmp: string;
+  afterAll(() => {
+    if (savedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmpdir;
+    fs.rmSync(privateTmp, { recursive: true, force: true });
+  });
+
   beforeAll(async () => {
+    privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "ai-factory-diff-input-tmp-"));
+    process.env.TMPDIR = privateTmp;
     // A repository of the project as it is now: tracked and new files, without what is built.
     repo = fresh();
     const files = execFileSync("git", ["-C", REPO, "ls-files", "-co", "--exclude-standard", "-z"], { encoding: "utf8" })
