@@ -171,6 +171,189 @@ export const RCLONE = {
   sources: [{ url: "https://github.com/rclone/rclone/releases/tag/v1.71.2", date: "2025-10-20", note: "rclone v1.71.2 release." }] as readonly Source[],
 } as const;
 
+const ENVOY_GATEWAY_REF = "https://github.com/envoyproxy/gateway/blob/v1.8.3";
+const AI_GATEWAY_REF = "https://github.com/envoyproxy/ai-gateway/blob/v1.1.0";
+
+/**
+ * Envoy Gateway, the Gateway API implementation under the OpenAI-compatible endpoint. Chart and
+ * images are released together from one tag; the chart is published both as `v1.8.3` and `1.8.3`
+ * (release.yaml pushes twice), and the docs install `v1.8.3`.
+ */
+export const ENVOY_GATEWAY = {
+  chart: { repository: "oci://docker.io/envoyproxy", chart: "gateway-helm", version: "v1.8.3" } as PinnedChart,
+  /**
+   * `global.images.<key>.image` of the chart → pinned image. The chart takes each as one full
+   * reference (host/path:tag); set all three from here, mirrored or not, and leave
+   * `global.imageRegistry` empty: it replaces the first path segment (the upstream host), which
+   * would break the `<mirror>/<upstream host>/<path>` layout.
+   * - envoyGateway: the controller, the certgen Job and the shutdown-manager sidecar of every
+   *   Envoy proxy pod (the chart sets `provider.kubernetes.shutdownManager.image` to it);
+   * - envoyProxy: the data plane the controller launches per Gateway (set through the chart, it
+   *   becomes the EnvoyGateway config's default EnvoyProxy image);
+   * - ratelimit: the global rate limit service the controller launches when `rateLimit` is configured.
+   */
+  images: {
+    envoyGateway: { repository: "docker.io/envoyproxy/gateway", tag: "v1.8.3" },
+    envoyProxy: { repository: "docker.io/envoyproxy/envoy", tag: "distroless-v1.38.3" },
+    ratelimit: { repository: "docker.io/envoyproxy/ratelimit", tag: "1e50889b" },
+  } as Readonly<Record<"envoyGateway" | "envoyProxy" | "ratelimit", PinnedImage>>,
+  sources: [
+    {
+      url: `${ENVOY_GATEWAY_REF}/charts/gateway-helm/values.tmpl.yaml`,
+      date: "2026-11-30",
+      note:
+        "Tag v1.8.3 (commit 94850d432392). L14 `global.images.envoyGateway.image: ${GatewayImage}`, substituted at release by tools/make/helm.mk L55 with IMAGE=docker.io/envoyproxy/gateway TAG=v1.8.3 (.github/workflows/release.yaml L128); L22 `global.images.ratelimit.image: docker.io/envoyproxy/ratelimit:1e50889b`; L31 `global.images.envoyProxy.image: \"\"` (the controller's built-in default then applies). `deployment.envoyGateway.image` repository and tag are empty by default.",
+    },
+    {
+      url: `${ENVOY_GATEWAY_REF}/api/v1alpha1/shared_types.go`,
+      date: "2026-11-30",
+      note:
+        "L29 DefaultEnvoyProxyImage = docker.io/envoyproxy/envoy:distroless-v1.38.3; L37 DefaultRateLimitImage = docker.io/envoyproxy/ratelimit:1e50889b (bumped from ff287602 in v1.8.2); L35 DefaultShutdownManagerImage = gateway-dev:latest is not used with the chart, which overrides it (templates/_helpers.tpl L237-238).",
+    },
+    {
+      url: `${ENVOY_GATEWAY_REF}/charts/gateway-helm/templates/_helpers.tpl`,
+      date: "2026-11-30",
+      note: "eg.image (L77-105) for the controller (envoy-gateway-deployment.yaml L65), certgen (certgen.yaml L53) and the shutdown manager (L237-238); eg.ratelimit.image L135-144 and eg.envoyProxy.image L164-173 split the reference at the first `/` and replace the host with global.imageRegistry when set.",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/site/docs/compatibility.md`,
+      date: "2026-11-30",
+      note: "AI Gateway v1.x needs Envoy Gateway v1.8.1+ (Envoy Proxy v1.38.x), Kubernetes v1.32+, Gateway API v1.5.x; site/docs/_vars.json egMinVersion 1.8.1; its CI tests v1.8.1 (.github/workflows/build_and_test.yaml L215-216). v1.8.3 is the newest 1.8 patch.",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/examples/token_ratelimit/envoy-gateway-values-addon.yaml`,
+      date: "2026-11-30",
+      note: "L33 patches the ratelimit container to docker.io/envoyproxy/ratelimit:60d8e81b, an older build (Envoy Gateway's default since 2026-02, replaced by 1e50889b in v1.8.2, whose release notes fix shared global rules with `cost`); not used: Envoy Gateway's own default is kept.",
+    },
+  ] as readonly Source[],
+} as const;
+
+/** Envoy AI Gateway's CRDs, a chart of their own installed before the controller chart. */
+export const AI_GATEWAY_CRDS = {
+  chart: { repository: "oci://docker.io/envoyproxy", chart: "ai-gateway-crds-helm", version: "v1.1.0" } as PinnedChart,
+  sources: [
+    {
+      url: `${AI_GATEWAY_REF}/manifests/charts/ai-gateway-crds-helm/Chart.yaml`,
+      date: "2026-11-30",
+      note: "Tag v1.1.0 (commit c217da8a5395). Chart.yaml says v0.0.0-latest; the release workflow packages it with the tag as version (.github/workflows/release.yaml L20-38, both v1.1.0 and 1.1.0).",
+    },
+  ] as readonly Source[],
+} as const;
+
+/** Envoy AI Gateway: the controller (an Envoy Gateway extension server) and the external processor it injects into Envoy pods. */
+export const AI_GATEWAY = {
+  chart: { repository: "oci://docker.io/envoyproxy", chart: "ai-gateway-helm", version: "v1.1.0" } as PinnedChart,
+  /**
+   * Values key → pinned image; the chart takes `<key>.image.repository` and `<key>.image.tag`
+   * (the tag defaults to the chart's appVersion, the release tag). `extProc` is not a pod of the
+   * chart: the controller passes it as `--extProcImage` to the sidecar it adds to every Envoy pod.
+   */
+  images: {
+    controller: { repository: "docker.io/envoyproxy/ai-gateway-controller", tag: "v1.1.0" },
+    extProc: { repository: "docker.io/envoyproxy/ai-gateway-extproc", tag: "v1.1.0" },
+  } as Readonly<Record<"controller" | "extProc", PinnedImage>>,
+  sources: [
+    {
+      url: `${AI_GATEWAY_REF}/manifests/charts/ai-gateway-helm/values.yaml`,
+      date: "2026-11-30",
+      note: "Tag v1.1.0 (commit c217da8a5395). L41 extProc.image.repository docker.io/envoyproxy/ai-gateway-extproc, L145 controller.image.repository docker.io/envoyproxy/ai-gateway-controller, both with tag \"\" (the appVersion).",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/manifests/charts/ai-gateway-helm/templates/deployment.yaml`,
+      date: "2026-11-30",
+      note: "L45 controller image `repository:tag | default .Chart.AppVersion`; L54 `--extProcImage=` likewise. The Makefile packages with `--app-version ${TAG}` (L369) and the release sets TAG to the git tag v1.1.0.",
+    },
+  ] as readonly Source[],
+} as const;
+
+/**
+ * How Envoy Gateway and the AI Gateway are wired together, and the names the AI Gateway gives to
+ * what it extracts from requests: the facts the gateway's values, routes and rate limit policies
+ * must agree with, at the pinned versions.
+ */
+export const AI_GATEWAY_INTEGRATION = {
+  /** Name of the controller's Service: the chart's `controller.fullnameOverride` default. */
+  controllerServiceName: "ai-gateway-controller",
+  /** Namespace the AI Gateway docs install it into; the Service is in the release's namespace. */
+  controllerNamespace: "envoy-ai-gateway-system",
+  /** Namespace the AI Gateway docs install Envoy Gateway into (`quotaRateLimitServiceAddr` and the examples assume it). */
+  envoyGatewayNamespace: "envoy-gateway-system",
+  /** gRPC port of the extension server on the controller's Service (port `grpc`), which Envoy Gateway calls. */
+  extensionServerPort: 1063,
+  /** `config.envoyGateway.extensionManager.hooks` Envoy Gateway needs, exactly as the AI Gateway ships them. */
+  extensionManagerHooks: {
+    xdsTranslator: {
+      translation: {
+        listener: { includeAll: true },
+        route: { includeAll: true },
+        cluster: { includeAll: true },
+        secret: { includeAll: true },
+      },
+      post: ["Translation", "Cluster", "Route"],
+    },
+  },
+  /**
+   * `config.envoyGateway.extensionApis`: the Backend API is required (AIServiceBackends point at
+   * Envoy Gateway Backends); EnvoyPatchPolicy is "not strictly required, but recommended".
+   */
+  extensionApis: { enableBackend: true, enableEnvoyPatchPolicy: true },
+  /** Dynamic metadata namespace the AI Gateway writes request costs (token counts) under. */
+  tokenMetadataNamespace: "io.envoy.ai_gateway",
+  /**
+   * Metadata key of the total token count. A convention, not a built-in: the AI Gateway writes each
+   * AIGatewayRoute `llmRequestCosts[].metadataKey`, so a route must declare this key with type TotalToken.
+   */
+  totalTokenMetadataKey: "llm_total_token",
+  /** Request header the AI Gateway sets from the request body's `model`, for rule matches. */
+  modelHeader: "x-ai-eg-model",
+  /** Most rules one AIGatewayRoute may have (the CRD's `maxItems` on spec.rules): more models need more routes. */
+  maxRulesPerRoute: 15,
+  sources: [
+    {
+      url: `${AI_GATEWAY_REF}/manifests/envoy-gateway-values.yaml`,
+      date: "2026-11-30",
+      note: "L29-33 extensionApis enableEnvoyPatchPolicy (recommended) and enableBackend (required); L35-50 extensionManager.hooks.xdsTranslator (translation listener/route/cluster/secret includeAll, post Translation, Cluster, Route); L56-57 service.fqdn hostname ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local, port 1063.",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/manifests/charts/ai-gateway-helm/values.yaml`,
+      date: "2026-11-30",
+      note: "L85 controller.fullnameOverride ai-gateway-controller (the Service name, templates/service.yaml L9); L217-221 Service port grpc 1063; L89 quotaRateLimitServiceAddr in envoy-gateway-system.",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/api/v1beta1/shared_types.go`,
+      date: "2026-11-30",
+      note: "L101 AIModelHeaderKey = x-ai-eg-model; L165 AIGatewayFilterMetadataNamespace = io.envoy.ai_gateway (the external processor writes every llmRequestCosts key under it: internal/extproc/processor_impl.go L947-998).",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/examples/token_ratelimit/token_ratelimit.yaml`,
+      date: "2026-11-30",
+      note: "L58-59 llmRequestCosts metadataKey llm_total_token type TotalToken; L165-169 a BackendTrafficPolicy global rule with response cost from metadata namespace io.envoy.ai_gateway, key llm_total_token (request cost 0).",
+    },
+    {
+      url: `${AI_GATEWAY_REF}/api/v1beta1/ai_gateway_route.go`,
+      date: "2026-11-30",
+      note: "L91-96 `+kubebuilder:validation:MaxItems=15` on spec.rules: the Gateway API's 16 HTTPRoute rules minus one the controller injects; the CRD (aigateway.envoyproxy.io_aigatewayroutes.yaml) carries maxItems: 15 in both v1alpha1 and v1beta1.",
+    },
+  ] as readonly Source[],
+} as const;
+
+/** Redis, the store of Envoy Gateway's global rate limit counters (token budgets). */
+export const REDIS = {
+  image: { repository: "docker.io/library/redis", tag: "8.2.4-alpine3.22" } as PinnedImage,
+  sources: [
+    {
+      url: `${AI_GATEWAY_REF}/examples/token_ratelimit/redis.yaml`,
+      date: "2026-11-30",
+      note: "L48 redis:8.2.4-alpine3.22: the Redis the AI Gateway's token rate limit example (and its e2e set-up) runs with Envoy Gateway's ratelimit.",
+    },
+    {
+      url: "https://hub.docker.com/_/redis",
+      date: "2026-11-30",
+      note: "Docker Official Image (docker.io/library/redis); 8.2.4-alpine3.22 is an exact, non-floating tag. Newer lines (8.10.2-alpine3.23 …) are listed in docker-library/official-images library/redis.",
+    },
+  ] as readonly Source[],
+} as const;
+
 /** `repository:tag` of a pinned image. */
 export function imageReference(image: PinnedImage): string {
   return `${image.repository}:${image.tag}`;

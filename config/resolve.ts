@@ -69,6 +69,52 @@ function checkNamespaces(file: string, env: Environment, problems: Problem[]): v
   }
 }
 
+/**
+ * The gateway's references and names: each team's models are served models; every namespace the
+ * gateway adds (its own, the two controllers', the teams') is not a system namespace, and no two
+ * of them, nor one of them and the operator's or the models', are the same.
+ */
+function checkGateway(file: string, env: Environment, problems: Problem[]): void {
+  const gateway = env.gateway;
+  if (gateway === undefined) return;
+  const models = Object.keys(env.models).sort();
+  const taken = new Map<string, string>([
+    [env.namespaces.gpuOperator, "namespaces.gpuOperator"],
+    [env.namespaces.models, "namespaces.models"],
+  ]);
+  const claim = (ns: string, path: DocPath) => {
+    const where = path.join(".");
+    if (SYSTEM_NAMESPACES.includes(ns)) {
+      problems.push({ file, path, message: `${show(ns)} is a namespace Kubernetes itself uses; the stack creates its namespaces and deletes them on destroy: choose another name` });
+      return;
+    }
+    const other = taken.get(ns);
+    if (other !== undefined) {
+      problems.push({ file, path, message: `${show(ns)} is also ${other}; each namespace the stack creates has its own Pod Security level and policies: choose another name` });
+      return;
+    }
+    taken.set(ns, where);
+  };
+  claim(gateway.namespace, ["gateway", "namespace"]);
+  claim(gateway.controllerNamespaces.envoyGateway, ["gateway", "controllerNamespaces", "envoyGateway"]);
+  claim(gateway.controllerNamespaces.aiGateway, ["gateway", "controllerNamespaces", "aiGateway"]);
+  for (const name of Object.keys(gateway.teams).sort()) {
+    const team = gateway.teams[name];
+    (team.models ?? []).forEach((model, i) => {
+      if (!models.includes(model)) {
+        problems.push({ file, path: ["gateway", "teams", name, "models", i], message: `unknown model ${show(model)} (served models: ${models.join(", ") || "none"})` });
+      }
+    });
+    const seen = new Set<string>();
+    team.tokenLimits.forEach((limit, i) => {
+      if (seen.has(limit.per)) problems.push({ file, path: ["gateway", "teams", name, "tokenLimits", i, "per"], message: `a second limit per ${limit.per}; give each window one limit` });
+      seen.add(limit.per);
+    });
+    if (team.namespace !== undefined) claim(team.namespace.name ?? `team-${name}`, ["gateway", "teams", name, "namespace", ...(team.namespace.name === undefined ? [] : ["name"])]);
+  }
+  if (models.length === 0) problems.push({ file, path: ["gateway"], message: "a gateway needs at least one served model behind it; add one under `models`" });
+}
+
 const INLINE_SOURCE: Source = { url: "environment file", date: "n/a", note: "defined inline in the environment file" };
 
 function resolveServer(
@@ -232,6 +278,7 @@ export function resolveEnvironment(
   }
 
   checkNamespaces(file, env, problems);
+  checkGateway(file, env, problems);
 
   // One rule for every path in the file (config/project-paths.ts); the backend's own limits beside it.
   const kubeconfig = checkProjectPath(env.cluster.kubeconfig.path, KUBECONFIG_PATH_RULE);

@@ -712,6 +712,17 @@ export const ModelStoreSchema = z
       .describe(
         "Size of the claim, GiB; at least the weights plus headroom. Set it to keep the claim's size when a model is removed (a claim cannot shrink). @default - the weights plus headroom, rounded up to 10 GiB",
       ),
+    egressCidrs: z
+      .array(
+        z
+          .string()
+          .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/, "must be a CIDR block such as 10.20.0.0/16"),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        "Addresses of the weights' source (the S3 or HTTP endpoint): the prefetch Jobs may reach only these, on the source's port. @default - any address on the source's port (a network policy cannot name a host)",
+      ),
     prefetchTimeoutMinutes: z
       .number()
       .int()
@@ -927,9 +938,93 @@ export const MonitoringSchema = z
       .describe(
         "Labels on every ServiceMonitor the stack creates: those your Prometheus' `serviceMonitorSelector` matches. kube-prometheus-stack selects `release: <its Helm release name>` by default; `{}` only if your Prometheus selects every ServiceMonitor.",
       ),
+    namespace: dnsLabel("namespace")
+      .default("monitoring")
+      .describe("Namespace of the Prometheus that scrapes: the network policies let its pods reach the metrics ports, and nothing else may."),
   })
   .describe(
     "The cluster's Prometheus Operator. When set, the DCGM exporter and every model server get a ServiceMonitor it scrapes; without it none are created, and autoscaling (which reads vLLM's queue from Prometheus) is refused.",
+  );
+
+// ---------------------------------------------------------------------------------------------
+// gateway
+
+export const TokenLimitSchema = z
+  .strictObject({
+    tokens: z
+      .number()
+      .int("must be a whole number of tokens")
+      .min(1, atLeast(1, "token"))
+      .max(1e15, atMost(1e15, "tokens; a year of the busiest site is far less", "10^15"))
+      .describe("Tokens a team may use in each window: input plus output, as the AI Gateway counts them (`llm_total_token`)."),
+    per: z.enum(["minute", "hour", "day"]).describe("The window the limit counts over."),
+  })
+  .describe("A token budget per window, charged after each response (one admitted stream can overshoot it).");
+
+/** A team name: it is the client ID Envoy Gateway forwards, a header value and part of namespace names. */
+const teamName = z
+  .string()
+  .max(40, "team name must be at most 40 characters (it names the namespace team-<name>)")
+  .regex(DNS_LABEL, 'team name must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+export const GatewayTeamSchema = z
+  .strictObject({
+    keySecret: dnsLabel("secret name").describe(
+      "Existing Secret in the gateway namespace with the team's API key under the entry named after the team (Envoy Gateway forwards that entry's name as the client ID). Rotate a key by changing the Secret.",
+    ),
+    models: z
+      .array(z.string().min(1))
+      .min(1, "must name at least one model; leave `models` out to allow every model")
+      .optional()
+      .describe("Served models the team may call. @default - every model"),
+    tokenLimits: z.array(TokenLimitSchema).default([]).describe("Token budgets, each per minute, hour or day; none: unlimited."),
+    namespace: z
+      .strictObject({
+        name: dnsLabel("namespace").optional().describe("@default team-<name>"),
+        gpus: z.number().int().min(0, atLeast(0, "GPUs")).max(10_000, atMost(10_000, "GPUs")).describe("ResourceQuota on `requests.nvidia.com/gpu`: GPUs the team's own workloads may request."),
+        defaultCpu: z.string().regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as "500m" or "2"').default("500m").describe("LimitRange: CPU request and limit of a container that sets none."),
+        defaultMemory: z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a memory quantity such as "512Mi" or "4Gi"').default("1Gi").describe("LimitRange: memory request and limit of a container that sets none."),
+      })
+      .optional()
+      .describe("A namespace for the team's own workloads (Pod Security `restricted`, default-deny ingress), with a GPU quota and default limits."),
+  })
+  .describe("A team: its API key, the models it may call and its token budgets.");
+
+export const GatewaySchema = z
+  .strictObject({
+    hostname: z
+      .string()
+      .max(253, "must be at most 253 characters")
+      .regex(DNS_SUBDOMAIN, "must be a host name such as ai.corp.example (lower-case RFC 1123)")
+      .describe("Host name clients call (the listener's hostname and the TLS certificate's name)."),
+    tls: z
+      .union([
+        z.literal(false),
+        z.strictObject({ secretName: dnsLabel("secret name").describe("Existing `kubernetes.io/tls` Secret in the gateway namespace.") }),
+      ])
+      .describe("HTTPS on port 443 with the certificate of an existing Secret, or `false`: plain HTTP on port 80, where API keys cross the network in clear (a lab only)."),
+    namespace: dnsLabel("namespace").default("ai-gateway").describe("Namespace of the Gateway, its policies, routes and Redis (Pod Security `restricted`)."),
+    controllerNamespaces: z
+      .strictObject({
+        envoyGateway: dnsLabel("namespace").default("envoy-gateway-system").describe("Envoy Gateway's controller."),
+        aiGateway: dnsLabel("namespace").default("envoy-ai-gateway-system").describe("The AI Gateway's controller."),
+      })
+      .prefault({})
+      .describe("Namespaces of the two controllers."),
+    replicas: z.number().int().min(1, atLeast(1, "replica")).max(50, atMost(50, "replicas of the Envoy proxy")).default(2).describe("Envoy proxy replicas."),
+    tenantHeader: z
+      .string()
+      .max(64)
+      .regex(/^x-[a-z0-9-]+$/, 'must be a lower-case header name starting with "x-", such as x-ai-factory-team')
+      .default("x-ai-factory-team")
+      .describe("Header carrying the caller's team to the rate limiter and the models; one a client sends itself is removed."),
+    teams: z
+      .record(teamName, GatewayTeamSchema)
+      .refine((teams) => Object.keys(teams).length > 0, "a gateway needs at least one team: without one, no key is accepted")
+      .describe("Teams, keyed by name."),
+  })
+  .describe(
+    "One OpenAI-compatible endpoint for every model (Envoy Gateway with the Envoy AI Gateway): team API keys, token budgets per team, model allow-lists.",
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -1004,6 +1099,7 @@ export const EnvironmentSchema = z
       .default({})
       .describe("Served models, keyed by the name clients send as `model`."),
     modelStore: ModelStoreSchema.optional(),
+    gateway: GatewaySchema.optional(),
     costs: CostsSchema.prefault({}),
     catalog: CatalogOverridesSchema.optional(),
   })
@@ -1019,6 +1115,9 @@ export type GpuSharing = z.infer<typeof GpuSharingSchema>;
 export type Backend = z.infer<typeof BackendSchema>;
 export type Mirror = z.infer<typeof MirrorSchema>;
 export type Monitoring = z.infer<typeof MonitoringSchema>;
+export type GatewayConfig = z.infer<typeof GatewaySchema>;
+export type GatewayTeam = z.infer<typeof GatewayTeamSchema>;
+export type TokenLimit = z.infer<typeof TokenLimitSchema>;
 export type Taint = z.infer<typeof TaintObjectSchema>;
 export type Cluster = z.infer<typeof ClusterSchema>;
 export type GpuOperatorConfig = z.infer<typeof GpuOperatorSchema>;

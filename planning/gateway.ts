@@ -1,0 +1,130 @@
+/**
+ * The gateway's plan: from the environment's `gateway` section and its models, what the gateway
+ * chart and the network policies are built from. Pure: no cdktf, no I/O.
+ *
+ * - one Backend and AIServiceBackend per served model, pointing at its Service;
+ * - AIGatewayRoutes of at most `maxRulesPerRoute` rules, one rule per model (matched on the model
+ *   header the AI Gateway sets from the request's `model`), in the models' order;
+ * - the teams with the models each may call and their token budgets;
+ * - the namespaces the gateway adds (controllers, routes, teams).
+ */
+import type { ResolvedEnvironment } from "../config/resolve";
+import { modelServerObjectName } from "../config/kubernetes-names";
+import type { GatewayConfig, TokenLimit } from "../config/schema";
+
+/** One model behind the gateway. */
+export interface GatewayBackend {
+  /** The name clients send as `model`. */
+  readonly model: string;
+  /** Name of its Backend and AIServiceBackend (a DNS label). */
+  readonly name: string;
+  /** The model server's Service, `<name>.<namespace>.svc.cluster.local`. */
+  readonly host: string;
+  readonly port: number;
+  /** The vLLM API key Secret the gateway sends upstream (the model server requires it), if the model has one. */
+  readonly apiKeySecret?: { readonly name: string; readonly key: string };
+  /** Teams allowed to call it, sorted; every team when the model is on no allow-list restriction. */
+  readonly teams: readonly string[];
+}
+
+export interface GatewayRoute {
+  /** Name of the AIGatewayRoute (a DNS label). */
+  readonly name: string;
+  /** Backend names, one rule each, in order. */
+  readonly backends: readonly string[];
+}
+
+export interface GatewayTeamPlan {
+  readonly name: string;
+  readonly keySecret: string;
+  /** Models it may call, sorted. */
+  readonly models: readonly string[];
+  /** True when the file named no allow-list: every model, including those added later. */
+  readonly allModels: boolean;
+  readonly tokenLimits: readonly TokenLimit[];
+  readonly namespace?: { readonly name: string; readonly gpus: number; readonly defaultCpu: string; readonly defaultMemory: string };
+}
+
+export interface GatewayPlan {
+  readonly hostname: string;
+  readonly tls: GatewayConfig["tls"];
+  /** Namespace of the Gateway, policies, routes and Redis. */
+  readonly namespace: string;
+  readonly controllerNamespaces: GatewayConfig["controllerNamespaces"];
+  readonly replicas: number;
+  readonly tenantHeader: string;
+  /** Namespace of the model servers. */
+  readonly modelsNamespace: string;
+  /** Sorted by model name. */
+  readonly backends: readonly GatewayBackend[];
+  readonly routes: readonly GatewayRoute[];
+  /** Sorted by name. */
+  readonly teams: readonly GatewayTeamPlan[];
+}
+
+/** The model server's port (charts/model-server values.yaml `service.port`). */
+export const MODEL_SERVER_PORT = 8000;
+
+/** AIGatewayRoutes hold at most this many rules each (the CRD's limit: catalog/upstream.ts). */
+export const DEFAULT_MAX_RULES_PER_ROUTE = 15;
+
+/** Splits `items` into chunks of at most `size`, in order. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new Error(`chunk size must be at least 1, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The gateway's plan, or undefined when the environment has no gateway. */
+export function planGateway(env: ResolvedEnvironment, maxRulesPerRoute = DEFAULT_MAX_RULES_PER_ROUTE): GatewayPlan | undefined {
+  const gateway = env.config.gateway;
+  if (gateway === undefined) return undefined;
+  const modelsNamespace = env.config.namespaces.models;
+  const teamNames = Object.keys(gateway.teams).sort();
+  const modelNames = env.models.map((m) => m.servedName).sort();
+  const teams: GatewayTeamPlan[] = teamNames.map((name) => {
+    const t = gateway.teams[name];
+    const models = t.models === undefined ? modelNames : [...new Set(t.models)].filter((m) => modelNames.includes(m)).sort();
+    return {
+      name,
+      keySecret: t.keySecret,
+      models,
+      allModels: t.models === undefined,
+      tokenLimits: t.tokenLimits,
+      ...(t.namespace === undefined
+        ? {}
+        : { namespace: { name: t.namespace.name ?? `team-${name}`, gpus: t.namespace.gpus, defaultCpu: t.namespace.defaultCpu, defaultMemory: t.namespace.defaultMemory } }),
+    };
+  });
+  const backends: GatewayBackend[] = env.models
+    .map((m) => {
+      const name = modelServerObjectName(m.servedName);
+      const key = m.deployment.apiKeySecret;
+      return {
+        model: m.servedName,
+        name,
+        host: `${name}.${modelsNamespace}.svc.cluster.local`,
+        port: MODEL_SERVER_PORT,
+        ...(key === undefined ? {} : { apiKeySecret: { name: key.name, key: key.key } }),
+        teams: teams.filter((t) => t.models.includes(m.servedName)).map((t) => t.name),
+      };
+    })
+    .sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  const routes = chunk(
+    backends.map((b) => b.name),
+    maxRulesPerRoute,
+  ).map((names, i) => ({ name: `ai-factory-${i + 1}`, backends: names }));
+  return {
+    hostname: gateway.hostname,
+    tls: gateway.tls,
+    namespace: gateway.namespace,
+    controllerNamespaces: gateway.controllerNamespaces,
+    replicas: gateway.replicas,
+    tenantHeader: gateway.tenantHeader,
+    modelsNamespace,
+    backends,
+    routes,
+    teams,
+  };
+}

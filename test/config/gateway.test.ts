@@ -1,0 +1,83 @@
+/**
+ * The `gateway` section: what is refused, with what message, and the plan built from it.
+ */
+import { planGateway, chunk } from "../../planning/gateway";
+import { envFromYaml, modelsEnvYaml, resolveProblems } from "../helpers/env";
+
+const POOL = "  h200: { nodes: [g1, g2], server: hgx-h200-8 }";
+const MODELS = [
+  "  coder: { model: qwen3-32b, pool: h200, tensorParallel: 2, maxContextTokens: 16384, apiKeySecret: { name: vllm-key } }",
+  "  chat: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192 }",
+].join("\n");
+
+/** An environment with `gateway` (YAML lines under `gateway:`, indented by two). */
+const withGateway = (gateway: string, extra = "") => modelsEnvYaml(POOL, MODELS, `gateway:\n${gateway}\n${extra}`);
+const TEAMS = "  teams:\n    platform: { keySecret: platform-key }";
+const BASE = `  hostname: ai.corp.example\n  tls: { secretName: ai-tls }\n${TEAMS}`;
+
+describe("gateway: what is refused", () => {
+  test.each<[string, string, RegExp]>([
+    ["an unknown model on a team's allow-list", `  hostname: ai.corp.example\n  tls: false\n  teams:\n    platform: { keySecret: k, models: [coder, nope] }`, /^test\.yaml: gateway\.teams\.platform\.models\[1\]: unknown model "nope" \(served models: chat, coder\)$/],
+    ["two limits for one window", `  hostname: ai.corp.example\n  tls: false\n  teams:\n    platform: { keySecret: k, tokenLimits: [{ tokens: 10, per: hour }, { tokens: 20, per: hour }] }`, /^test\.yaml: gateway\.teams\.platform\.tokenLimits\[1\]\.per: a second limit per hour; give each window one limit$/],
+    ["the gateway in the models' namespace", `${BASE}\n  namespace: ai-models`, /^test\.yaml: gateway\.namespace: "ai-models" is also namespaces\.models; each namespace the stack creates has its own Pod Security level and policies: choose another name$/],
+    ["a controller in kube-system", `${BASE}\n  controllerNamespaces: { envoyGateway: kube-system }`, /^test\.yaml: gateway\.controllerNamespaces\.envoyGateway: "kube-system" is a namespace Kubernetes itself uses/],
+    ["two teams' namespaces named alike", `  hostname: a.example\n  tls: false\n  teams:\n    a: { keySecret: k, namespace: { name: shared, gpus: 1 } }\n    b: { keySecret: k, namespace: { name: shared, gpus: 1 } }`, /^test\.yaml: gateway\.teams\.b\.namespace\.name: "shared" is also gateway\.teams\.a\.namespace\.name;/],
+    ["no team", "  hostname: ai.corp.example\n  tls: false\n  teams: {}", /gateway\.teams: a gateway needs at least one team: without one, no key is accepted/],
+    ["an upper-case host", `  hostname: AI.corp.example\n  tls: false\n${TEAMS}`, /gateway\.hostname: must be a host name such as ai\.corp\.example/],
+    ["a tenant header without x-", `${BASE}\n  tenantHeader: team`, /gateway\.tenantHeader: must be a lower-case header name starting with "x-"/],
+    ["a team name with an underscore", `  hostname: a.example\n  tls: false\n  teams:\n    my_team: { keySecret: k }`, /team name must be a DNS label/],
+    ["zero tokens", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 0, per: day }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.tokens: must be at least 1 \(token\)/],
+    ["a week window", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 5, per: week }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.per:/],
+    ["tls: true", `  hostname: a.example\n  tls: true\n${TEAMS}`, /gateway\.tls:/],
+    ["an empty allow-list", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, models: [] }`, /must name at least one model; leave `models` out to allow every model/],
+    ["a bad default CPU", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, namespace: { gpus: 1, defaultCpu: lots } }`, /must be a CPU quantity such as "500m" or "2"/],
+    ["a bad default memory", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, namespace: { gpus: 1, defaultMemory: 1GB } }`, /must be a memory quantity such as "512Mi" or "4Gi"/],
+  ])("GIVEN %s WHEN validated THEN it is refused with its reason", (_what, gateway, message) => {
+    expect(resolveProblems(withGateway(gateway))).toContainEqual(expect.stringMatching(message));
+  });
+
+  test("GIVEN a gateway but no models WHEN validated THEN it asks for one", () => {
+    const yaml = modelsEnvYaml(POOL, "", `gateway:\n${BASE}\n`).replace(/^models:\s*$/m, "models: {}");
+    expect(resolveProblems(yaml)).toContainEqual("test.yaml: gateway: a gateway needs at least one served model behind it; add one under `models`");
+  });
+
+  test("GIVEN a bad egress CIDR for the model store WHEN validated THEN the schema names it", () => {
+    const yaml = modelsEnvYaml(POOL, MODELS).replace("  source: { kind: s3,", "  egressCidrs: [10.0.0.0]\n  source: { kind: s3,");
+    expect(resolveProblems(yaml).join("\n")).toMatch(/modelStore\.egressCidrs\[0\]: must be a CIDR block such as 10\.20\.0\.0\/16/);
+  });
+});
+
+describe("planGateway", () => {
+  const env = envFromYaml(
+    withGateway(`  hostname: ai.corp.example\n  tls: false\n  teams:\n    research: { keySecret: research-key, models: [chat], tokenLimits: [{ tokens: 1000, per: minute }] }\n    platform: { keySecret: platform-key, namespace: { gpus: 2 } }`),
+  );
+  const plan = planGateway(env)!;
+
+  test("GIVEN two models WHEN planned THEN each has a Backend on its Service in the models namespace, port 8000, with its vLLM key", () => {
+    expect(plan.backends).toEqual([
+      { model: "chat", name: "chat", host: "chat.ai-models.svc.cluster.local", port: 8000, teams: ["platform", "research"] },
+      { model: "coder", name: "coder", host: "coder.ai-models.svc.cluster.local", port: 8000, apiKeySecret: { name: "vllm-key", key: "VLLM_API_KEY" }, teams: ["platform"] },
+    ]);
+  });
+
+  test("GIVEN teams with and without allow-lists WHEN planned THEN each lists its models, sorted, and its namespace defaults to team-<name>", () => {
+    expect(plan.teams.map((t) => [t.name, t.models, t.allModels])).toEqual([
+      ["platform", ["chat", "coder"], true],
+      ["research", ["chat"], false],
+    ]);
+    expect(plan.teams[0].namespace).toEqual({ name: "team-platform", gpus: 2, defaultCpu: "500m", defaultMemory: "1Gi" });
+    expect(plan.teams[1].tokenLimits).toEqual([{ tokens: 1000, per: "minute" }]);
+  });
+
+  test("GIVEN 20 backends and 15 rules per route WHEN split THEN two routes of 15 and 5, in order", () => {
+    const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    const parts = chunk(names, 15);
+    expect(parts.map((p) => p.length)).toEqual([15, 5]);
+    expect(parts.flat()).toEqual(names);
+    expect(() => chunk(names, 0)).toThrow("chunk size must be at least 1, got 0");
+  });
+
+  test("GIVEN no gateway WHEN planned THEN there is no gateway plan", () => {
+    expect(planGateway(envFromYaml(modelsEnvYaml(POOL, MODELS)))).toBeUndefined();
+  });
+});
