@@ -8,8 +8,12 @@
 import type { ResolvedEnvironment, ResolvedNodePool } from "../config/resolve";
 import type { GpuOperatorConfig, Mirror } from "../config/schema";
 import {
+  AI_GATEWAY,
+  AI_GATEWAY_CRDS,
+  ENVOY_GATEWAY,
   GPU_OPERATOR,
   NFS_CSI,
+  REDIS,
   RCLONE,
   VLLM,
   gpuOperatorImagePath,
@@ -143,6 +147,18 @@ export function environmentArtifacts(env: ResolvedEnvironment, plan: Plan): Arti
         usedBy: `models ${c.servedNames.join(", ")}`,
       });
     }
+  }
+
+  if (config.gateway !== undefined) {
+    addChart(AI_GATEWAY_CRDS.chart, "gateway (AI Gateway CRDs)");
+    addChart(ENVOY_GATEWAY.chart, "gateway (Envoy Gateway)");
+    addChart(AI_GATEWAY.chart, "gateway (AI Gateway controller)");
+    addPinned(ENVOY_GATEWAY.images.envoyGateway, "gateway (Envoy Gateway controller, certgen, shutdown manager)");
+    addPinned(ENVOY_GATEWAY.images.envoyProxy, "gateway (Envoy proxy)");
+    addPinned(ENVOY_GATEWAY.images.ratelimit, "gateway (rate limit service)");
+    addPinned(AI_GATEWAY.images.controller, "gateway (AI Gateway controller)");
+    addPinned(AI_GATEWAY.images.extProc, "gateway (AI Gateway external processor, in every Envoy pod)");
+    addPinned(REDIS.image, "gateway (Redis: rate limit counters)");
   }
 
   return {

@@ -75,3 +75,35 @@ describe("environmentArtifacts: what a mirror must carry", () => {
     expect(a.charts.map((c) => c.chart)).toEqual(["gpu-operator"]);
   });
 });
+
+describe("environmentArtifacts: the gateway's charts and images", () => {
+  const GATEWAY = "gateway:\n  hostname: ai.lab.example\n  tls: false\n  teams:\n    t: { keySecret: k }\n";
+
+  test("GIVEN a gateway behind a mirror WHEN listed THEN its three charts and six images are there, each <mirror>/<upstream>", () => {
+    const { env, plan } = plannedFromYaml(yaml(MIRROR + MONITORING + GATEWAY));
+    const a = environmentArtifacts(env, plan);
+    // Read at envoyproxy/gateway v1.8.3 (values.tmpl.yaml, api/v1alpha1/shared_types.go), envoyproxy/ai-gateway
+    // v1.1.0 (ai-gateway-helm values.yaml) and the AI Gateway's rate limit example's Redis.
+    const gateway = [
+      "docker.io/envoyproxy/ai-gateway-controller:v1.1.0",
+      "docker.io/envoyproxy/ai-gateway-extproc:v1.1.0",
+      "docker.io/envoyproxy/envoy:distroless-v1.38.3",
+      "docker.io/envoyproxy/gateway:v1.8.3",
+      "docker.io/envoyproxy/ratelimit:1e50889b",
+      "docker.io/library/redis:8.2.4-alpine3.22",
+    ];
+    for (const upstream of gateway) {
+      expect(a.images).toContainEqual(expect.objectContaining({ upstream, pulledAs: `harbor.corp.example/mirror/${upstream}` }));
+    }
+    expect(a.charts.filter((c) => c.usedBy.startsWith("gateway")).map((c) => `${c.repository}/${c.chart}:${c.version} from ${c.installedFrom}`)).toEqual([
+      "oci://docker.io/envoyproxy/ai-gateway-crds-helm:v1.1.0 from oci://harbor.corp.example/charts",
+      "oci://docker.io/envoyproxy/ai-gateway-helm:v1.1.0 from oci://harbor.corp.example/charts",
+      "oci://docker.io/envoyproxy/gateway-helm:v1.8.3 from oci://harbor.corp.example/charts",
+    ]);
+  });
+
+  test("GIVEN no gateway WHEN listed THEN none of its images is", () => {
+    const { env, plan } = plannedFromYaml(yaml(MIRROR + MONITORING));
+    expect(environmentArtifacts(env, plan).images.filter((i) => i.upstream.includes("envoyproxy") || i.upstream.includes("redis"))).toEqual([]);
+  });
+});
