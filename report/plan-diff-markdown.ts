@@ -7,7 +7,7 @@
  * lines, the cost table, value formatting) are exported for report/plan-diff-text.ts.
  */
 import { formatMonths, formatNumber, formatPercent, formatUsd, formatUsdWhole, plural } from "./format";
-import { sortKeys } from "./plan-diff-json";
+import { sortKeys } from "./sorted-json";
 import type { AttributeChange, CostDelta, CostRow, Danger, EnvironmentDiff, PlanDiff, ResourceAction, ResourceChange } from "./plan-diff-types";
 import { GITHUB_COMMENT_LIMIT, PLAN_REVIEW_MARKER } from "./plan-review-marker";
 import { markdownTable, type CellInput, type TableData } from "./table";
@@ -67,7 +67,9 @@ export function formatDiffValue(value: unknown, maxChars = KEY_CHANGE_VALUE_CHAR
   if (typeof value === "string") text = value === "" || /\s/.test(value) ? JSON.stringify(value) : value;
   else if (value === undefined) text = "(none)";
   else if (typeof value === "bigint") text = value.toString();
-  else text = JSON.stringify(sortKeys(value)) ?? String(value);
+  // YAML's .nan and .inf parse to numbers JSON cannot hold: shown as JavaScript writes them.
+  else if (typeof value === "number") text = String(value);
+  else text = JSON.stringify(sortKeys(value, "plan-diff")) ?? String(value);
   return truncate(text, maxChars);
 }
 

@@ -59,7 +59,7 @@ describe("renderCostJson", () => {
   test("throws when a number is not finite", () => {
     const summary: CostSummary = { ...PROD, capexUsd: Infinity };
     expect(() => renderCostJson("prod", summary)).toThrow(
-      "cost-json: $.capexUsd: Infinity cannot be written as JSON; the cost model must return a number or null",
+      "cost-json: $.capexUsd: Infinity cannot be written as JSON; it must hold finite numbers or null",
     );
   });
 });
