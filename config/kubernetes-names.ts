@@ -44,3 +44,8 @@ export function modelServerObjectName(servedModelName: string): string {
   if (!/^[a-z]/.test(name)) name = `m-${name}`;
   return name.slice(0, 52).replace(/-+$/, "");
 }
+
+/** The Service of a model-server release: `<object name>-server` (the chart's `model-server.serviceName` default). */
+export function modelServerServiceName(servedModelName: string): string {
+  return `${modelServerObjectName(servedModelName)}-server`;
+}

@@ -955,7 +955,7 @@ export const TokenLimitSchema = z
       .number()
       .int("must be a whole number of tokens")
       .min(1, atLeast(1, "token"))
-      .max(1e15, atMost(1e15, "tokens; a year of the busiest site is far less", "10^15"))
+      .max(4_294_967_295, atMost(4_294_967_295, "tokens: Envoy Gateway holds a rate limit in a 32-bit number; use a shorter window", "4,294,967,295"))
       .describe("Tokens a team may use in each window: input plus output, as the AI Gateway counts them (`llm_total_token`)."),
     per: z.enum(["minute", "hour", "day"]).describe("The window the limit counts over."),
   })

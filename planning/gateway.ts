@@ -9,7 +9,7 @@
  * - the namespaces the gateway adds (controllers, routes, teams).
  */
 import type { ResolvedEnvironment } from "../config/resolve";
-import { modelServerObjectName } from "../config/kubernetes-names";
+import { modelServerObjectName, modelServerServiceName } from "../config/kubernetes-names";
 import type { GatewayConfig, TokenLimit } from "../config/schema";
 
 /** One model behind the gateway. */
@@ -18,7 +18,7 @@ export interface GatewayBackend {
   readonly model: string;
   /** Name of its Backend and AIServiceBackend (a DNS label). */
   readonly name: string;
-  /** The model server's Service, `<name>.<namespace>.svc.cluster.local`. */
+  /** The model server's Service, `<name>-server.<namespace>.svc.cluster.local`. */
   readonly host: string;
   readonly port: number;
   /** The vLLM API key Secret the gateway sends upstream (the model server requires it), if the model has one. */
@@ -104,7 +104,7 @@ export function planGateway(env: ResolvedEnvironment, maxRulesPerRoute = DEFAULT
       return {
         model: m.servedName,
         name,
-        host: `${name}.${modelsNamespace}.svc.cluster.local`,
+        host: `${modelServerServiceName(m.servedName)}.${modelsNamespace}.svc.cluster.local`,
         port: MODEL_SERVER_PORT,
         ...(key === undefined ? {} : { apiKeySecret: { name: key.name, key: key.key } }),
         teams: teams.filter((t) => t.models.includes(m.servedName)).map((t) => t.name),

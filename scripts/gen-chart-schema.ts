@@ -1,11 +1,13 @@
 /**
  * Writes the JSON Schemas of the local charts from their zod schemas (the single source of truth):
- * `charts/model-server/values.schema.json`. Deterministic: sorted keys, two-space indent, trailing
- * newline. A test fails when the committed file drifts; run `npx tsx scripts/gen-chart-schema.ts`.
+ * `charts/model-server/values.schema.json` and `charts/ai-gateway/values.schema.json`.
+ * Deterministic: sorted keys, two-space indent, trailing newline. A test fails when a committed file
+ * drifts; run `npx tsx scripts/gen-chart-schema.ts`.
  */
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
+import { gatewayChartValuesJsonSchema } from "../constructs/gateway-chart-values-schema";
 import { modelServerValuesJsonSchema } from "../constructs/model-server-values-schema";
 
 /** The text of a chart's values.schema.json, exactly as committed. */
@@ -16,6 +18,7 @@ export function renderChartSchema(schema: Record<string, unknown>): string {
 /** Every generated schema file, relative to the repository root. */
 export const CHART_SCHEMAS: ReadonlyArray<{ readonly path: string; readonly schema: () => Record<string, unknown> }> = [
   { path: "charts/model-server/values.schema.json", schema: modelServerValuesJsonSchema },
+  { path: "charts/ai-gateway/values.schema.json", schema: gatewayChartValuesJsonSchema },
 ];
 
 function main(): void {

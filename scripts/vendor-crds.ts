@@ -83,6 +83,7 @@ export const VENDORED_REPOS: readonly VendoredRepo[] = [
     crds: [
       { kind: "AIGatewayRoute", plural: "aigatewayroutes", version: "v1beta1", path: `${AIGW_CRDS}/aigateway.envoyproxy.io_aigatewayroutes.yaml` },
       { kind: "AIServiceBackend", plural: "aiservicebackends", version: "v1beta1", path: `${AIGW_CRDS}/aigateway.envoyproxy.io_aiservicebackends.yaml` },
+      { kind: "BackendSecurityPolicy", plural: "backendsecuritypolicies", version: "v1beta1", path: `${AIGW_CRDS}/aigateway.envoyproxy.io_backendsecuritypolicies.yaml` },
     ],
   },
 ];

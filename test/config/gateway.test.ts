@@ -27,6 +27,7 @@ describe("gateway: what is refused", () => {
     ["a tenant header without x-", `${BASE}\n  tenantHeader: team`, /gateway\.tenantHeader: must be a lower-case header name starting with "x-"/],
     ["a team name with an underscore", `  hostname: a.example\n  tls: false\n  teams:\n    my_team: { keySecret: k }`, /team name must be a DNS label/],
     ["zero tokens", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 0, per: day }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.tokens: must be at least 1 \(token\)/],
+    ["more tokens than Envoy Gateway can count", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 5000000000, per: day }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.tokens: must be at most 4,294,967,295 \(tokens: Envoy Gateway holds a rate limit in a 32-bit number; use a shorter window\)/],
     ["a week window", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 5, per: week }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.per:/],
     ["tls: true", `  hostname: a.example\n  tls: true\n${TEAMS}`, /gateway\.tls:/],
     ["an empty allow-list", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, models: [] }`, /must name at least one model; leave `models` out to allow every model/],
@@ -55,8 +56,8 @@ describe("planGateway", () => {
 
   test("GIVEN two models WHEN planned THEN each has a Backend on its Service in the models namespace, port 8000, with its vLLM key", () => {
     expect(plan.backends).toEqual([
-      { model: "chat", name: "chat", host: "chat.ai-models.svc.cluster.local", port: 8000, teams: ["platform", "research"] },
-      { model: "coder", name: "coder", host: "coder.ai-models.svc.cluster.local", port: 8000, apiKeySecret: { name: "vllm-key", key: "VLLM_API_KEY" }, teams: ["platform"] },
+      { model: "chat", name: "chat", host: "chat-server.ai-models.svc.cluster.local", port: 8000, teams: ["platform", "research"] },
+      { model: "coder", name: "coder", host: "coder-server.ai-models.svc.cluster.local", port: 8000, apiKeySecret: { name: "vllm-key", key: "VLLM_API_KEY" }, teams: ["platform"] },
     ]);
   });
 

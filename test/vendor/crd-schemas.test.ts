@@ -80,6 +80,16 @@ const VALID: Record<string, Record<string, unknown>> = {
       llmRequestCosts: [{ metadataKey: AI_GATEWAY_INTEGRATION.totalTokenMetadataKey, type: "TotalToken" }],
     },
   },
+  BackendSecurityPolicy: {
+    apiVersion: AIGW,
+    kind: "BackendSecurityPolicy",
+    metadata: { name: "coder-key", namespace: "gateway" },
+    spec: {
+      targetRefs: [{ group: "aigateway.envoyproxy.io", kind: "AIServiceBackend", name: "coder" }],
+      type: "APIKey",
+      apiKey: { secretRef: { name: "vllm-api-key" } },
+    },
+  },
   AIServiceBackend: {
     apiVersion: AIGW,
     kind: "AIServiceBackend",
@@ -99,10 +109,11 @@ function readJson(path: string): unknown {
 }
 
 describe("vendored CRD schemas", () => {
-  test("GIVEN the vendoring list WHEN read THEN it covers the seven kinds ai-factory renders, at the storage versions", () => {
+  test("GIVEN the vendoring list WHEN read THEN it covers the eight kinds ai-factory renders, at the storage versions", () => {
     expect([...VENDORED_SCHEMAS.keys()].sort()).toEqual([
       `${AIGW}/AIGatewayRoute`,
       `${AIGW}/AIServiceBackend`,
+      `${AIGW}/BackendSecurityPolicy`,
       `${EG}/Backend`,
       `${EG}/BackendTrafficPolicy`,
       `${EG}/ClientTrafficPolicy`,
