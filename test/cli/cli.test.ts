@@ -278,7 +278,7 @@ describe("machine output: --json on failure and --format sarif", () => {
         ruleIndex: 2,
         level: "error",
         message: {
-          text: 'nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools',
+          text: 'nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gateway, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools',
         },
         locations: [
           { physicalLocation: { artifactLocation: { uri: "test/fixtures/bad/unknown-key.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 10, startColumn: 1 } } },
