@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
+import { policiesValuesJsonSchema } from "../constructs/policies-values";
 import { gatewayChartValuesJsonSchema } from "../constructs/gateway-chart-values-schema";
 import { modelServerValuesJsonSchema } from "../constructs/model-server-values-schema";
 
@@ -19,6 +20,7 @@ export function renderChartSchema(schema: Record<string, unknown>): string {
 export const CHART_SCHEMAS: ReadonlyArray<{ readonly path: string; readonly schema: () => Record<string, unknown> }> = [
   { path: "charts/model-server/values.schema.json", schema: modelServerValuesJsonSchema },
   { path: "charts/ai-gateway/values.schema.json", schema: gatewayChartValuesJsonSchema },
+  { path: "charts/ai-factory-policies/values.schema.json", schema: policiesValuesJsonSchema },
 ];
 
 function main(): void {

@@ -19,6 +19,12 @@ import { AiNamespace } from "../constructs/namespaces";
 import { GpuNodePool } from "../constructs/gpu-node-pool";
 import { GpuOperator } from "../constructs/gpu-operator";
 import { escapeTemplates } from "../constructs/terraform-escape";
+import { AiGatewayControllers } from "../constructs/gateway";
+import { AiGatewayRoutes } from "../constructs/gateway-routes";
+import { redisUrl } from "../constructs/gateway-chart-values-schema";
+import { planGateway } from "../planning/gateway";
+import { AiFactoryPolicies } from "../constructs/policies";
+import { policiesInput } from "../constructs/policies-values";
 
 export interface AiFactoryStackProps {
   /** The validated environment. */
@@ -49,6 +55,8 @@ export class AiFactoryStack extends TerraformStack {
   public readonly modelStore?: ModelStore;
   public readonly modelServers: readonly ModelServer[];
   public readonly namespaces: { readonly gpuOperator: AiNamespace; readonly models: AiNamespace };
+  public readonly policies: AiFactoryPolicies;
+  public readonly gateway?: { readonly namespace: AiNamespace; readonly teams: readonly AiNamespace[]; readonly controllers: AiGatewayControllers; readonly routes: AiGatewayRoutes };
 
   constructor(scope: Construct, id: string, props: AiFactoryStackProps) {
     super(scope, id);
@@ -155,6 +163,42 @@ export class AiFactoryStack extends TerraformStack {
     } else {
       this.modelServers = [];
     }
+
+    const gatewayPlan = planGateway(env);
+    if (gatewayPlan) {
+      const namespace = new AiNamespace(this, "namespace-gateway", { name: gatewayPlan.namespace, enforce: "restricted" });
+      const teams = gatewayPlan.teams.flatMap((t) =>
+        t.namespace === undefined ? [] : [new AiNamespace(this, `namespace-team-${t.name}`, { name: t.namespace.name, enforce: "restricted" })],
+      );
+      const controllers = new AiGatewayControllers(this, "gateway", {
+        plan: gatewayPlan,
+        mirror: config.mirror,
+        redisUrl: redisUrl(gatewayPlan.namespace),
+      });
+      const chart = new LocalChart(this, "ai-gateway-chart", { chart: "ai-gateway" });
+      const routes = new AiGatewayRoutes(this, "gateway-routes", {
+        plan: gatewayPlan,
+        mirror: config.mirror,
+        chartPath: chart.path,
+        dependsOn: [namespace.resource, ...controllers.releases],
+      });
+      this.gateway = { namespace, teams, controllers, routes };
+    }
+
+    // Default-deny ingress in every namespace the stack creates, and exactly the flows it needs.
+    const policiesChart = new LocalChart(this, "policies-chart", { chart: "ai-factory-policies" });
+    this.policies = new AiFactoryPolicies(this, "policies", {
+      input: policiesInput(env, plan, gatewayPlan),
+      namespace: this.namespaces.models.name,
+      chartPath: policiesChart.path,
+      dependsOn: [
+        this.namespaces.gpuOperator.resource,
+        this.namespaces.models.resource,
+        ...(this.gateway === undefined
+          ? []
+          : [this.gateway.namespace.resource, ...this.gateway.teams.map((t) => t.resource), this.gateway.controllers.namespaces.envoyGateway.resource, this.gateway.controllers.namespaces.aiGateway.resource]),
+      ],
+    });
 
     new TerraformOutput(this, "gpu_pools", {
       description: "GPU node pools: nodes, GPU, GPUs per node and sharing mode.",

@@ -21,6 +21,7 @@ import {
   redisUrl,
   type GatewayChartValues,
 } from "../../constructs/gateway-chart-values-schema";
+import { REDIS_POD_LABELS } from "../../planning/network";
 import { chunk, planGateway, type GatewayBackend, type GatewayPlan } from "../../planning/gateway";
 import { CHART_SCHEMAS, renderChartSchema } from "../../scripts/gen-chart-schema";
 import { VENDORED_SCHEMAS, validateCustomResource } from "../helpers/crd-validate";
@@ -243,6 +244,8 @@ describe.each(["dev", "staging", "prod"])("ai-gateway chart with environments/%s
     expect(service.spec.ports).toEqual([{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }]);
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
     expect(redisUrl(plan.namespace)).toBe(`redis.${plan.namespace}.svc.cluster.local:6379`);
+    // The network policy lets the rate limit service reach the pods with these labels, and nothing else.
+    expect(deployment.spec.template.metadata.labels).toMatchObject(REDIS_POD_LABELS);
   });
 
   test("GIVEN the output WHEN searched THEN it holds no Secret and no key material, only Secret names", () => {

@@ -30,7 +30,7 @@ function exampleReleases(): Array<[string, Release]> {
     return stacks.flatMap((stack) => {
       const json = JSON.parse(Testing.synth(stack)) as { resource: { helm_release: Record<string, Release> } };
       return Object.values(json.resource.helm_release)
-        .filter((r) => r.chart.startsWith("assets/"))
+        .filter((r) => r.chart.startsWith("assets/model-server-chart_"))
         .map((r): [string, Release] => [`${stack.node.id}/${r.name}`, r]);
     });
   } finally {
