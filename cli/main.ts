@@ -5,6 +5,7 @@
 import { UsageError } from "../config/errors";
 import { displayPath } from "../config/loader";
 import type { Plan } from "../planning/plan";
+import { gatewayFootprint, planGateway } from "../planning/gateway";
 import { environmentArtifacts } from "../planning/artifacts";
 import { renderArtifactsText } from "../report/artifacts-text";
 import { renderCompareMarkdown } from "../report/compare-markdown";
@@ -231,9 +232,12 @@ function plan(args: ParsedArgs, io: Io, format: HumanFormat): number {
   if (args.positional.length !== 1) throw new UsageError("plan takes one environment file, e.g. `ai-factory plan environments/prod.yaml`");
   // A shortfall is shown, not refused: the plan is where one sees how much is missing.
   const [planned] = loadAndPlan(args.positional, { allowShortfall: true });
-  if (args.flags.has("--json")) io.out(JSON.stringify({ ...(planJson(planned.plan) as object), sizing: planned.costs.sizing }, null, 2));
-  else if (format === "md") io.out(renderPlanMarkdown(planned.plan, planned.env.file, planned.costs.sizing).trimEnd());
-  else io.out(renderPlanTable(planned.plan, planned.env.file, planned.costs.sizing, { color: useColor(io) }));
+  const gateway = planGateway(planned.env);
+  if (args.flags.has("--json")) {
+    const footprint = gateway === undefined ? undefined : { gateway: { ...gateway, footprint: gatewayFootprint(gateway) } };
+    io.out(JSON.stringify({ ...(planJson(planned.plan) as object), sizing: planned.costs.sizing, ...footprint }, null, 2));
+  } else if (format === "md") io.out(renderPlanMarkdown(planned.plan, planned.env.file, planned.costs.sizing, gateway).trimEnd());
+  else io.out(renderPlanTable(planned.plan, planned.env.file, planned.costs.sizing, { color: useColor(io), gateway }));
   return 0;
 }
 

@@ -14,7 +14,7 @@
  *   (api/v1alpha1/ratelimit_types.go L448).
  */
 import type { Mirror, TokenLimit } from "../config/schema";
-import type { GatewayPlan } from "../planning/gateway";
+import { GATEWAY_RESOURCES, type GatewayPlan } from "../planning/gateway";
 import { ENVOY_GATEWAY, REDIS } from "../catalog/upstream";
 import { imageRepository } from "./mirror";
 import { gatewayChartValuesSchema, type GatewayChartValues, type GatewayChartValuesInput, TOKEN_LIMIT_UNITS } from "./gateway-chart-values-schema";
@@ -58,12 +58,16 @@ export function gatewayChartValues(plan: GatewayPlan, mirror?: Mirror): GatewayC
     envoyProxy: {
       image: { repository: imageRepository(envoy.repository, mirror), tag: envoy.tag },
       replicas: plan.replicas,
+      resources: { requests: { ...GATEWAY_RESOURCES.envoyProxy.requests } },
     },
     tenantHeader: plan.tenantHeader,
     backends,
     routes,
     teams,
-    redis: { image: { repository: imageRepository(REDIS.image.repository, mirror), tag: REDIS.image.tag } },
+    redis: {
+      image: { repository: imageRepository(REDIS.image.repository, mirror), tag: REDIS.image.tag },
+      resources: { requests: { ...GATEWAY_RESOURCES.redis.requests }, limits: { ...GATEWAY_RESOURCES.redis.limits } },
+    },
   };
   return gatewayChartValuesSchema.parse(input);
 }

@@ -17,7 +17,7 @@
  */
 import type { Mirror } from "../config/schema";
 import { AI_GATEWAY, AI_GATEWAY_INTEGRATION, ENVOY_GATEWAY, type PinnedImage } from "../catalog/upstream";
-import type { GatewayPlan } from "../planning/gateway";
+import { GATEWAY_RESOURCES, type ContainerResources, type GatewayPlan } from "../planning/gateway";
 import { imageRepository } from "./mirror";
 
 /**
@@ -27,30 +27,10 @@ import { imageRepository } from "./mirror";
  */
 export const ENVOY_GATEWAY_CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
 
-/** A container's CPU and memory requests and (optionally) memory limit, as Kubernetes quantities. */
-export interface ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits?: { readonly memory: string };
-}
-
-/**
- * Resources of the Envoy Gateway controller: the chart's defaults, written out so a chart upgrade
- * that changes them shows as a diff here (EG charts/gateway-helm/values.tmpl.yaml L61-66,
- * `deployment.envoyGateway.resources`, rendered by templates/envoy-gateway-deployment.yaml L89-90).
- */
-export const ENVOY_GATEWAY_CONTROLLER_RESOURCES: ContainerResources = {
-  requests: { cpu: "100m", memory: "256Mi" },
-  limits: { memory: "1024Mi" },
-};
-
-/**
- * Resources of the global rate limit service Envoy Gateway launches: its built-in defaults
- * (EG api/v1alpha1/shared_types.go L24-27 through kubernetes_helpers.go L70-78, applied when the
- * container sets none: envoygateway_helpers.go L328-332), written out for the same reason.
- */
-export const RATE_LIMIT_RESOURCES: ContainerResources = {
-  requests: { cpu: "100m", memory: "512Mi" },
-};
+/** Resources of the Envoy Gateway controller and of the rate limit service: planning/gateway.ts, where the footprint adds them up. */
+export type { ContainerResources };
+export const ENVOY_GATEWAY_CONTROLLER_RESOURCES: ContainerResources = GATEWAY_RESOURCES.envoyGatewayController;
+export const RATE_LIMIT_RESOURCES: ContainerResources = GATEWAY_RESOURCES.rateLimit;
 
 /** The AI Gateway controller's Service, which Envoy Gateway calls as its extension server. */
 export function aiGatewayControllerHost(plan: GatewayPlan): string {

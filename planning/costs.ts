@@ -3,6 +3,7 @@
  * measured), sizing against its demand, and the TCO against the file's cloud alternatives.
  * Pure: config and plan in, plain data out.
  */
+import { gatewayFootprint, planGateway } from "./gateway";
 import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { GpuSpec, Source, ThroughputCalibration } from "../catalog/types";
 import type { Problem } from "../config/errors";
@@ -156,7 +157,20 @@ export function planCosts(
       : { kind: "gpu-rental", id: a.id, usdPerGpuHour: a.usdPerGpuHour, alwaysOn: a.alwaysOn, sources: a.sources },
   );
 
+  const gateway = planGateway(env);
+  const footprint = gateway === undefined ? [] : gatewayFootprint(gateway);
   const extraAssumptions: CostAssumption[] = [
+    ...(gateway === undefined
+      ? []
+      : [
+          {
+            key: "gateway.footprint",
+            label: "Gateway (CPU nodes, not priced)",
+            value: `${(footprint.reduce((n, r) => n + r.cpuMillicores, 0) / 1000).toFixed(2)} vCPU, ${(footprint.reduce((n, r) => n + r.memoryMiB, 0) / 1024).toFixed(2)} GiB`,
+            unit: "",
+            source: "requests of the gateway's pods (planning/gateway.ts); the cost model prices the GPU servers only, so CPU nodes are left out",
+          },
+        ]),
     ...(env.config.catalog?.calibration
       ? [
           {

@@ -128,3 +128,86 @@ export function planGateway(env: ResolvedEnvironment, maxRulesPerRoute = DEFAULT
     teams,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The gateway's own footprint: what its pods request on the cluster's CPU nodes.
+
+/** A container's CPU and memory requests (and optionally memory limit), as Kubernetes quantities. */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits?: { readonly memory: string };
+}
+
+/**
+ * What each of the gateway's containers requests: the values builders set exactly these, and the
+ * footprint adds them up. Envoy Gateway's are its defaults, written out so that an upgrade that
+ * changes them shows as a diff; the Envoy proxy's and Redis' are this project's choices.
+ */
+export const GATEWAY_RESOURCES = {
+  /** envoyproxy/gateway v1.8.3 charts/gateway-helm/values.tmpl.yaml L61-66 (`deployment.envoyGateway.resources`). */
+  envoyGatewayController: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1024Mi" } },
+  /**
+   * The rate limit service: envoyproxy/gateway v1.8.3 api/v1alpha1/shared_types.go L24-27
+   * (DefaultDeploymentCPU/MemoryResourceRequests), applied when the container sets none.
+   */
+  rateLimit: { requests: { cpu: "100m", memory: "512Mi" } },
+  /** The shutdown manager beside each Envoy: envoyproxy/gateway v1.8.3 api/v1alpha1/shared_types.go L30-33. */
+  shutdownManager: { requests: { cpu: "10m", memory: "32Mi" } },
+  /** Envoy itself: half a core and 1 GiB, as the AI Gateway buffers whole request bodies (a project choice). */
+  envoyProxy: { requests: { cpu: "500m", memory: "1Gi" } },
+  /** Redis holding the rate limit counters in memory only (a project choice). */
+  redis: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+} as const satisfies Record<string, ContainerResources>;
+
+/** One part of the gateway's footprint. */
+export interface FootprintRow {
+  readonly component: string;
+  readonly namespace: string;
+  readonly pods: number;
+  /** Requested by all its pods, millicores. */
+  readonly cpuMillicores: number;
+  /** Requested by all its pods, MiB. */
+  readonly memoryMiB: number;
+  /** What requests nothing (and so is not counted), if anything. */
+  readonly note?: string;
+}
+
+/** Millicores of a CPU quantity (`500m`, `2`, `0.5`). */
+export function cpuMillicores(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity);
+  if (!m) throw new Error(`not a CPU quantity: ${JSON.stringify(quantity)}`);
+  return m[2] === "m" ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+/** MiB of a memory quantity in binary units (`128Mi`, `1Gi`, `512Ki`). */
+export function memoryMiB(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`not a memory quantity in Ki, Mi, Gi or Ti: ${JSON.stringify(quantity)}`);
+  const factor = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as "Ki" | "Mi" | "Gi" | "Ti"];
+  return Number(m[1]) * factor;
+}
+
+/**
+ * The gateway's pods and what they request, by component; the certgen Job (run once at install)
+ * is left out, and the AI Gateway controller and the external processor set no requests (their
+ * charts' defaults), which the rows say.
+ */
+export function gatewayFootprint(plan: GatewayPlan): FootprintRow[] {
+  const row = (component: string, namespace: string, pods: number, containers: readonly ContainerResources[], note?: string): FootprintRow => ({
+    component,
+    namespace,
+    pods,
+    cpuMillicores: pods * containers.reduce((n, c) => n + cpuMillicores(c.requests.cpu), 0),
+    memoryMiB: pods * containers.reduce((n, c) => n + memoryMiB(c.requests.memory), 0),
+    ...(note === undefined ? {} : { note }),
+  });
+  const r = GATEWAY_RESOURCES;
+  const eg = plan.controllerNamespaces.envoyGateway;
+  return [
+    row("Envoy proxy", eg, plan.replicas, [r.envoyProxy, r.shutdownManager], "each Envoy pod also runs the shutdown manager (counted) and the AI Gateway's external processor, which requests nothing"),
+    row("Envoy Gateway controller", eg, 1, [r.envoyGatewayController]),
+    row("rate limit service", eg, 1, [r.rateLimit]),
+    row("AI Gateway controller", plan.controllerNamespaces.aiGateway, 1, [], "the AI Gateway controller requests nothing (its chart's default)"),
+    row("Redis", plan.namespace, 1, [r.redis]),
+  ];
+}

@@ -4,6 +4,7 @@
  * for the terminal (report/terminal.ts) and as Markdown (report/plan-markdown.ts).
  */
 import type { Plan } from "../planning/plan";
+import { type GatewayPlan, gatewayFootprint } from "../planning/gateway";
 import type { FactorySizing } from "../planning/sizing";
 import { sizingTable, sizingWarnings } from "./cost-tables";
 import { formatGiB, formatNumber, formatPercent, formatTokens, plural } from "./format";
@@ -18,8 +19,42 @@ export interface PlanReport {
 /** One decimal, no unit: GiB columns whose header names the unit. */
 const gib = (value: number): string => formatNumber(value, 1);
 
-/** The plan for people; with `sizing`, each model's demand and the factory's capacity against it. */
-export function planReport(plan: Plan, file: string, sizing?: FactorySizing | null): PlanReport {
+/**
+ * The gateway: its endpoint and teams, and what its pods request on the cluster's CPU nodes,
+ * which the cost summary does not price (it counts GPU servers).
+ */
+export function gatewaySection(gateway: GatewayPlan): ReportSection {
+  const rows = gatewayFootprint(gateway);
+  const cpu = rows.reduce((n, r) => n + r.cpuMillicores, 0);
+  const memory = rows.reduce((n, r) => n + r.memoryMiB, 0);
+  const pods = rows.reduce((n, r) => n + r.pods, 0);
+  const vcpu = (millicores: number) => formatNumber(millicores / 1000, 2);
+  const gibOf = (mib: number) => formatNumber(mib / 1024, 2);
+  const url = `${gateway.tls === false ? "http" : "https"}://${gateway.hostname}/v1`;
+  const models = gateway.backends.length;
+  return {
+    heading: "Gateway",
+    table: {
+      head: ["Component", "Namespace", "Pods", "CPU (vCPU)", "Memory (GiB)"],
+      align: ["left", "left", "right", "right", "right"],
+      rows: [
+        ...rows.map((r) => [r.component, r.namespace, formatNumber(r.pods), vcpu(r.cpuMillicores), gibOf(r.memoryMiB)]),
+        [{ text: "Total", strong: true }, "", { text: formatNumber(pods), strong: true }, { text: vcpu(cpu), strong: true }, { text: gibOf(memory), strong: true }],
+      ],
+    },
+    notes: [
+      `${url}: ${plural(gateway.teams.length, "team")}, ${plural(models, "model")} in ${plural(gateway.routes.length, "route")}${gateway.tls === false ? " (plain HTTP: keys cross the network in clear)" : ""}.`,
+      `Requests of the gateway's pods: ${rows
+        .map((r) => r.note)
+        .filter((n): n is string => n !== undefined)
+        .join("; ")}.`,
+      `The gateway runs on the cluster's CPU nodes, which the cost summary does not price (it counts the GPU servers): ${vcpu(cpu)} vCPU and ${gibOf(memory)} GiB requested.`,
+    ],
+  };
+}
+
+/** The plan for people; with `sizing`, each model's demand and the factory's capacity against it; with `gateway`, its footprint. */
+export function planReport(plan: Plan, file: string, sizing?: FactorySizing | null, gateway?: GatewayPlan): PlanReport {
   const sections: ReportSection[] = [];
   sections.push({
     heading: "Node pools",
@@ -43,6 +78,7 @@ export function planReport(plan: Plan, file: string, sizing?: FactorySizing | nu
 
   if (plan.models.length === 0) {
     sections.push({ heading: "Models", notes: ["No models (`models:`)."] });
+    if (gateway !== undefined) sections.push(gatewaySection(gateway));
     return { title: `${plan.environment} (${file})`, sections };
   }
 
@@ -101,5 +137,6 @@ export function planReport(plan: Plan, file: string, sizing?: FactorySizing | nu
     );
   }
   sections.push({ heading: "Demand", table: sizing && sized.length > 0 ? sizingTable(sizing) : undefined, notes });
+  if (gateway !== undefined) sections.push(gatewaySection(gateway));
   return { title: `${plan.environment} (${file})`, sections };
 }

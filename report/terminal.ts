@@ -6,6 +6,7 @@
  */
 import Table from "cli-table3";
 import type { Plan } from "../planning/plan";
+import type { GatewayPlan } from "../planning/gateway";
 import type { FactorySizing } from "../planning/sizing";
 import type { CostAssumption, CostSummary } from "../planning/tco";
 import { compareTable, type EnvironmentCost } from "./compare-tables";
@@ -136,10 +137,10 @@ function section(s: ReportSection, painter: Painter, width: number): string[] {
 }
 
 /** `ai-factory plan` for people: pools, models, memory per GPU and demand as tables. */
-export function renderPlanTable(plan: Plan, file: string, sizing?: FactorySizing | null, options: TerminalOptions = {}): string {
+export function renderPlanTable(plan: Plan, file: string, sizing?: FactorySizing | null, options: TerminalOptions & { readonly gateway?: GatewayPlan } = {}): string {
   const painter = new Painter(options.color ?? false);
   const width = options.width ?? 100;
-  const report = planReport(plan, file, sizing);
+  const report = planReport(plan, file, sizing, options.gateway);
   return [painter.style(report.title, "bold"), ...report.sections.flatMap((s) => section(s, painter, width))].join("\n");
 }
 

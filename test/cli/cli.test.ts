@@ -68,7 +68,10 @@ describe("ai-factory plan", () => {
     expect(r.stdout).toMatch(/│ coder +│ qwen3-32b bf16 +│ h200 │ +3–8 │ 2 × nvidia.com\/gpu │ +32,768 │ 61.1 GiB │/);
     expect(r.stdout).toMatch(/│ coder +│ +30.5 │ +64.0 │ +2.0 │ +96.5 │ +126.9 │ +23 │/);
     expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +7,363 │ memory-bandwidth │ +8 \(7\) │ +16 │ +79% │ ok +│/);
-    expect(lines[lines.length - 1]).toBe("Factory: capacity 189B tokens/month against demand 76B (248%).");
+    expect(lines).toContain("Factory: capacity 189B tokens/month against demand 76B (248%).");
+    // The gateway's pods: Envoy 2 × (500m + 10m), Envoy Gateway 100m, rate limit 100m, Redis 100m.
+    expect(r.stdout).toMatch(/│ Total +│ +│ +6 │ +1\.32 │ +2\.94 │/);
+    expect(lines).toContain("https://ai.corp.example/v1: 3 teams, 3 models in 1 route.");
     expect(r.stdout).not.toContain("\u001b[");
   });
 

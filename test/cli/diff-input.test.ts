@@ -62,9 +62,14 @@ function caught(fn: () => unknown): unknown {
   throw new Error("expected an error");
 }
 
-/** Our temporary directories left in os.tmpdir(). */
+/** Temporary checkouts of git refs left in os.tmpdir(). */
 function leftovers(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(CHECKOUT_PREFIX) || n.startsWith(HELM_HOME_PREFIX)).sort();
+  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(CHECKOUT_PREFIX)).sort();
+}
+
+/** Helm homes left in os.tmpdir(). */
+function helmHomes(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(HELM_HOME_PREFIX)).sort();
 }
 
 describe("reading a synthesized output folder", () => {
@@ -91,9 +96,22 @@ describe("reading a synthesized output folder", () => {
   test("GIVEN a synthesized prod WHEN its local charts are rendered THEN each model release has its Deployment and Service in its namespace, and upstream charts are left out", async () => {
     expect(HELM).toBeDefined();
     const stack = readOutputFolder(outdir, "cdktf.out").environments.prod.stack as TerraformJson;
-    const rendered = await renderLocalCharts(path.join(outdir, "stacks", "prod"), stack, HELM as string);
+    // Its private Helm home (in a temporary directory of this test's own) is gone once it returns.
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = fresh();
+    let rendered: Record<string, RenderedRelease>;
+    try {
+      rendered = await renderLocalCharts(path.join(outdir, "stacks", "prod"), stack, HELM as string);
+      expect(helmHomes()).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
     const models = ["coder", "gpt-oss-120b", "llama-3-3-70b"].map((m) => addressOf(stack, m));
-    expect(Object.keys(rendered).sort()).toEqual([...models].sort());
+    // Every local chart: the three model servers, the gateway's and the network policies'.
+    const local = [...models, addressOf(stack, "ai-gateway"), addressOf(stack, "ai-factory-policies")];
+    expect(Object.keys(rendered).sort()).toEqual([...local].sort());
+    for (const address of local) expect(objectsOf(rendered[address]).length).toBeGreaterThan(0);
     expect(rendered[addressOf(stack, "gpu-operator")]).toBeUndefined();
     for (const address of models) {
       const kinds = objectsOf(rendered[address]).map((o) => o.kind);
@@ -185,7 +203,7 @@ describe("reading a synthesized output folder", () => {
   test("GIVEN a folder WHEN read as a side with render THEN it is labelled as given and rendered; without helm THEN a note says so", async () => {
     const side = await readSide("cdktf.out", { cwd: root, render: true, env: testEnv(), projectRoot: REPO });
     expect(side.label).toBe("cdktf.out");
-    expect(Object.keys(side.environments.prod.rendered ?? {})).toHaveLength(3);
+    expect(Object.keys(side.environments.prod.rendered ?? {})).toHaveLength(5);
     const noHelm = await readSide("cdktf.out", { cwd: root, render: true, env: { PATH: "" }, projectRoot: fresh() });
     expect(noHelm.notes).toEqual([HELM_NOT_FOUND_NOTE]);
     expect(noHelm.environments.prod.rendered).toBeUndefined();

@@ -228,7 +228,7 @@ describe("ai-factory diff on what destroys data", () => {
   test("GIVEN a model removed from prod WHEN diffed THEN the claim would shrink, which the provider can only do by replacing it, and prevent_destroy makes the apply fail", async () => {
     const prod = exampleEnvironment("prod");
     const base = await synth({ prod });
-    const head = await synth({ prod: editYaml(prod, (doc) => doc.deleteIn(["models", "gpt-oss-120b"])) });
+    const head = await synth({ prod: editYaml(prod, (doc) => doc.deleteIn(["models", "coder"])) });
     const data = await json(base, head);
     const env = data.environments[0];
     const claim = env.resources.find((r) => r.type === "kubernetes_persistent_volume_claim_v1")!;

@@ -1,8 +1,11 @@
 /**
  * The `gateway` section: what is refused, with what message, and the plan built from it.
  */
-import { planGateway, chunk } from "../../planning/gateway";
-import { envFromYaml, modelsEnvYaml, resolveProblems } from "../helpers/env";
+import { planCosts } from "../../planning/costs";
+import { chunk, cpuMillicores, gatewayFootprint, memoryMiB, planGateway } from "../../planning/gateway";
+import { renderPlanMarkdown } from "../../report/plan-markdown";
+import { renderPlanTable } from "../../report/terminal";
+import { envFromYaml, modelsEnvYaml, plannedFromYaml, resolveProblems } from "../helpers/env";
 
 const POOL = "  h200: { nodes: [g1, g2], server: hgx-h200-8 }";
 const MODELS = [
@@ -80,5 +83,41 @@ describe("planGateway", () => {
 
   test("GIVEN no gateway WHEN planned THEN there is no gateway plan", () => {
     expect(planGateway(envFromYaml(modelsEnvYaml(POOL, MODELS)))).toBeUndefined();
+  });
+});
+
+describe("the gateway's footprint", () => {
+  const env = envFromYaml(withGateway(`  hostname: ai.corp.example\n  tls: false\n  replicas: 3\n${TEAMS}`));
+  const plan = planGateway(env)!;
+
+  test("GIVEN quantities WHEN converted THEN millicores and MiB, and a bad one is refused", () => {
+    expect([cpuMillicores("500m"), cpuMillicores("2"), cpuMillicores("0.5")]).toEqual([500, 2000, 500]);
+    expect([memoryMiB("128Mi"), memoryMiB("1Gi"), memoryMiB("512Ki")]).toEqual([128, 1024, 0.5]);
+    expect(() => cpuMillicores("lots")).toThrow('not a CPU quantity: "lots"');
+    expect(() => memoryMiB("1GB")).toThrow('not a memory quantity in Ki, Mi, Gi or Ti: "1GB"');
+  });
+
+  test("GIVEN three Envoy replicas WHEN the footprint is added up THEN each row is its pods' requests, worked by hand", () => {
+    // Envoy 500m/1Gi + shutdown manager 10m/32Mi per pod; Envoy Gateway 100m/256Mi; rate limit 100m/512Mi; Redis 100m/128Mi.
+    expect(gatewayFootprint(plan).map((r) => [r.component, r.pods, r.cpuMillicores, r.memoryMiB])).toEqual([
+      ["Envoy proxy", 3, 1530, 3168],
+      ["Envoy Gateway controller", 1, 100, 256],
+      ["rate limit service", 1, 100, 512],
+      ["AI Gateway controller", 1, 0, 0],
+      ["Redis", 1, 100, 128],
+    ]);
+  });
+
+  test("GIVEN the gateway WHEN planned and costed THEN the plan shows the footprint and the cost summary says CPU nodes are not priced", () => {
+    const { env: planned, plan: p } = plannedFromYaml(withGateway(`  hostname: ai.corp.example\n  tls: false\n  replicas: 3\n${TEAMS}`));
+    const text = renderPlanTable(p, "test.yaml", null, { gateway: planGateway(planned) });
+    expect(text).toMatch(/│ Total\s+│\s+│\s+7 │\s+1\.83 │\s+3\.97 │/);
+    const md = renderPlanMarkdown(p, "test.yaml", null, planGateway(planned));
+    expect(md).toContain("http://ai.corp.example/v1: 1 team, 2 models in 1 route (plain HTTP: keys cross the network in clear).");
+    expect(md).toContain("which the cost summary does not price (it counts the GPU servers): 1.83 vCPU and 3.97 GiB requested.");
+    const { costs } = planCosts(planned, p);
+    expect(costs.summary.assumptions).toContainEqual(
+      expect.objectContaining({ key: "gateway.footprint", label: "Gateway (CPU nodes, not priced)", value: "1.83 vCPU, 3.97 GiB" }),
+    );
   });
 });

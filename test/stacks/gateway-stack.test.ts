@@ -43,7 +43,7 @@ async function synth(env: string): Promise<Synthesized> {
   return { stack, rendered };
 }
 
-const releases = (s: Synthesized) => Object.entries(s.stack.resource.helm_release).map(([key, r]) => ({ address: `helm_release.${key}`, ...r }));
+const releases = (s: Synthesized): Loose[] => Object.entries(s.stack.resource.helm_release).map(([key, r]) => ({ ...(r as Loose), address: `helm_release.${key}` }));
 
 describe("the gateway in the synthesized prod stack", () => {
   let prod: Synthesized;
