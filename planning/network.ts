@@ -1000,7 +1000,9 @@ export function checkNetworkPolicies(policies: readonly NetworkPolicy[], flows: 
   const ingress = new Map(pods.map((p) => [endpointName(p), side(p, "ingress")]));
   const egress = new Map(pods.map((p) => [endpointName(p), side(p, "egress")]));
   const declaredRestricted = (pod: PodEndpoint) => flows.some((f) => f.from.kind === "pods" && f.from.restrictEgress === true && peerCoversPod(f.from, pod));
-  const egressChecked = (pod: PodEndpoint) => egress.get(endpointName(pod))!.restricted || declaredRestricted(pod);
+  // Asked in the innermost loops: decided once per pod.
+  const egressCheckedPods = new Set(pods.filter((pod) => egress.get(endpointName(pod))!.restricted || declaredRestricted(pod)));
+  const egressChecked = (pod: PodEndpoint) => egressCheckedPods.has(pod);
   const allProbes = probes(policies, flows);
 
   const describeAddresses = (s: AddressSet) => {
