@@ -1012,6 +1012,12 @@ export const GatewaySchema = z
       .prefault({})
       .describe("Namespaces of the two controllers."),
     replicas: z.number().int().min(1, atLeast(1, "replica")).max(50, atMost(50, "replicas of the Envoy proxy")).default(2).describe("Envoy proxy replicas."),
+    serviceType: z
+      .enum(["LoadBalancer", "NodePort"])
+      .default("LoadBalancer")
+      .describe(
+        "How clients reach the gateway: a LoadBalancer Service (needs a load-balancer provider in the cluster: MetalLB, kube-vip) or a NodePort on every node (put your own balancer in front).",
+      ),
     tenantHeader: z
       .string()
       .max(64)

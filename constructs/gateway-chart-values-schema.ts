@@ -198,6 +198,7 @@ const gatewayChartValuesObject = z.strictObject({
     .strictObject({
       image: image("envoyProxy.image", ENVOY_GATEWAY.images.envoyProxy.repository, ENVOY_GATEWAY.images.envoyProxy.tag).describe("The Envoy proxy image."),
       replicas: z.number().int().min(1).max(50).default(2).describe("Envoy proxy replicas."),
+      serviceType: z.enum(["LoadBalancer", "NodePort", "ClusterIP"]).default("LoadBalancer").describe("Type of the Envoy Service (Envoy Gateway's default: LoadBalancer)."),
       resources: podResources("500m", "1Gi").describe("Requests of the Envoy container."),
     })
     .prefault({})

@@ -58,6 +58,7 @@ export function gatewayChartValues(plan: GatewayPlan, mirror?: Mirror): GatewayC
     envoyProxy: {
       image: { repository: imageRepository(envoy.repository, mirror), tag: envoy.tag },
       replicas: plan.replicas,
+      serviceType: plan.serviceType,
       resources: { requests: { ...GATEWAY_RESOURCES.envoyProxy.requests } },
     },
     tenantHeader: plan.tenantHeader,

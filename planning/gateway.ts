@@ -52,6 +52,7 @@ export interface GatewayPlan {
   readonly namespace: string;
   readonly controllerNamespaces: GatewayConfig["controllerNamespaces"];
   readonly replicas: number;
+  readonly serviceType: GatewayConfig["serviceType"];
   readonly tenantHeader: string;
   /** Namespace of the model servers. */
   readonly modelsNamespace: string;
@@ -121,6 +122,7 @@ export function planGateway(env: ResolvedEnvironment, maxRulesPerRoute = DEFAULT
     namespace: gateway.namespace,
     controllerNamespaces: gateway.controllerNamespaces,
     replicas: gateway.replicas,
+    serviceType: gateway.serviceType,
     tenantHeader: gateway.tenantHeader,
     modelsNamespace,
     backends,

@@ -369,6 +369,7 @@ describe("ai-gateway chart: more models than one route holds", () => {
     namespace: "ai-gateway",
     controllerNamespaces: { envoyGateway: "envoy-gateway-system", aiGateway: "envoy-ai-gateway-system" },
     replicas: 2,
+    serviceType: "NodePort",
     tenantHeader: "x-ai-factory-team",
     modelsNamespace: "ai-models",
     backends,
@@ -394,6 +395,13 @@ describe("ai-gateway chart: more models than one route holds", () => {
     validateAll(objects);
     expect(reachable(objects, plan, "b")).toEqual(backends.filter((_, i) => i % 2 === 0).map((b) => b.model));
     expect(reachable(objects, plan, "a")).toEqual(backends.map((b) => b.model));
+  });
+
+  test("GIVEN serviceType NodePort WHEN rendered THEN the EnvoyProxy asks Envoy Gateway for a NodePort Service, and the examples keep a LoadBalancer", () => {
+    const [proxy] = kindsOf(objects, EG, "EnvoyProxy");
+    expect(proxy.spec.provider.kubernetes.envoyService).toEqual({ type: "NodePort" });
+    const [prodProxy] = kindsOf(RENDERED.prod.objects, EG, "EnvoyProxy");
+    expect(prodProxy.spec.provider.kubernetes.envoyService).toEqual({ type: "LoadBalancer" });
   });
 
   test("GIVEN a model no team may call WHEN the values are built THEN it gets no rule, and a route left empty is dropped", () => {

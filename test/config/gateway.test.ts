@@ -32,6 +32,7 @@ describe("gateway: what is refused", () => {
     ["zero tokens", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 0, per: day }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.tokens: must be at least 1 \(token\)/],
     ["more tokens than Envoy Gateway can count", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 5000000000, per: day }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.tokens: must be at most 4,294,967,295 \(tokens: Envoy Gateway holds a rate limit in a 32-bit number; use a shorter window\)/],
     ["a week window", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, tokenLimits: [{ tokens: 5, per: week }] }`, /gateway\.teams\.t\.tokenLimits\[0\]\.per:/],
+    ["a ClusterIP gateway, which no client outside the cluster reaches", `${BASE}\n  serviceType: ClusterIP`, /gateway\.serviceType:/],
     ["tls: true", `  hostname: a.example\n  tls: true\n${TEAMS}`, /gateway\.tls:/],
     ["an empty allow-list", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, models: [] }`, /must name at least one model; leave `models` out to allow every model/],
     ["a bad default CPU", `  hostname: a.example\n  tls: false\n  teams:\n    t: { keySecret: k, namespace: { gpus: 1, defaultCpu: lots } }`, /must be a CPU quantity such as "500m" or "2"/],
