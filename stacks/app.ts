@@ -2,11 +2,12 @@
  * The cdktf app: one AiFactoryStack per planned environment. The only place an App is made, so
  * the command line stays free of cdktf imports.
  */
-import { App, type StackManifest } from "cdktf";
+import { App, Aspects, type StackManifest } from "cdktf";
 import type { Plan } from "../planning/plan";
 import type { CostSummary } from "../planning/tco";
 import type { ResolvedEnvironment } from "../config/resolve";
 import { AiFactoryStack } from "./ai-factory-stack";
+import { PolicyAspect } from "./policy-aspect";
 
 /** What one stack is built from. */
 export interface StackInput {
@@ -17,7 +18,12 @@ export interface StackInput {
 
 /** Builds the stacks of `inputs` in `app` (no I/O; `app.synth()` writes). */
 export function buildApp(app: App, inputs: readonly StackInput[]): AiFactoryStack[] {
-  return inputs.map(({ env, plan, costs }) => new AiFactoryStack(app, env.config.name, { env, plan, costs }));
+  return inputs.map(({ env, plan, costs }) => {
+    const stack = new AiFactoryStack(app, env.config.name, { env, plan, costs });
+    // Policy checks at synth (stacks/policy-aspect.ts): a violation fails the synth with exit 1.
+    Aspects.of(stack).add(new PolicyAspect({ file: env.file }));
+    return stack;
+  });
 }
 
 export interface SynthesizeOptions {
