@@ -128,6 +128,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     moduleSystems: ["cjs", "es6"],
+    // Packages that publish only subpaths (@grafana/grafana-foundation-sdk/dashboard) resolve
+    // through their package.json `exports`, as Node resolves them for require().
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["require", "node", "default"] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };
