@@ -18,6 +18,7 @@
 import type { Mirror } from "../config/schema";
 import { AI_GATEWAY, AI_GATEWAY_INTEGRATION, ENVOY_GATEWAY, type PinnedImage } from "../catalog/upstream";
 import { GATEWAY_RESOURCES, type ContainerResources, type GatewayPlan } from "../planning/gateway";
+import { aiGatewayMetricsRequestHeaderAttributes } from "../planning/observability";
 import { imageRepository } from "./mirror";
 
 /**
@@ -148,6 +149,10 @@ export function aiGatewayValues(input: AiGatewayValuesInput): Record<string, unk
       fullnameOverride: AI_GATEWAY_INTEGRATION.controllerServiceName,
       // AIGW values.yaml L144-147, rendered `repository:tag` (templates/deployment.yaml L45).
       image: { repository: imageRepository(controller.repository, mirror), tag: controller.tag },
+      // AIGW values.yaml L107-110, passed as --metricsRequestHeaderAttributes (templates/deployment.yaml
+      // L71-72): the team header the API-key filter sets becomes the `ai_factory_team` label of the
+      // AI Gateway's token metrics, which the teams dashboard and rules read (planning/observability.ts).
+      metricsRequestHeaderAttributes: aiGatewayMetricsRequestHeaderAttributes(plan),
     },
     extProc: {
       // AIGW values.yaml L39-43, passed to the controller as --extProcImage (templates/deployment.yaml

@@ -212,3 +212,11 @@ describe("gateway values", () => {
     expect(aiGatewayCrdsValues()).toEqual({});
   });
 });
+
+describe("the AI Gateway's metrics carry the team", () => {
+  test("GIVEN prod WHEN the AI Gateway's values are computed THEN the team header is recorded as the ai_factory.team metric attribute", () => {
+    const { plan, mirror } = example("prod");
+    // AI Gateway v1.1.0 values.yaml L107-110: "header1:label1"; Prometheus sees ai_factory_team.
+    expect((aiGatewayValues({ plan, mirror }) as Json).controller.metricsRequestHeaderAttributes).toBe("x-ai-factory-team:ai_factory.team");
+  });
+});
