@@ -60,6 +60,22 @@ const MODEL_PANELS = [
 ];
 
 describe("environmentDashboards", () => {
+  test.each(EXAMPLES)("GIVEN %s WHEN laid out THEN every panel lies inside Grafana's 24 columns, and no two panels of a row overlap", (name) => {
+    for (const d of environmentDashboards(exampleInput(name))) {
+      for (const row of parsed(d).panels) {
+        const boxes = (row.panels ?? []).map((p) => (p as unknown as { gridPos: { x: number; y: number; w: number; h: number } }).gridPos);
+        for (const b of boxes) expect(b.x + b.w).toBeLessThanOrEqual(24);
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, c] = [boxes[i], boxes[j]];
+            const overlap = a.x < c.x + c.w && c.x < a.x + a.w && a.y < c.y + c.h && c.y < a.y + a.h;
+            expect({ dashboard: d.uid, row: row.title, i, j, overlap }).toEqual({ dashboard: d.uid, row: row.title, i, j, overlap: false });
+          }
+        }
+      }
+    }
+  });
+
   test.each(EXAMPLES)("GIVEN %s WHEN rendered THEN every panel's query parses and selects only known or recorded series", (name) => {
     const input = exampleInput(name);
     const isKnown = isKnownSeries(recordedNames(prometheusRules(input)));
