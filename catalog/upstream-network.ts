@@ -4,12 +4,14 @@
  * each with its source. planning/network.ts builds the flows and policies from them.
  */
 import type { Source } from "./types";
-import { AI_GATEWAY_INTEGRATION } from "./upstream";
+import { AI_GATEWAY_INTEGRATION, KUBE_PROMETHEUS_STACK } from "./upstream";
 
 const EG = "https://github.com/envoyproxy/gateway/blob/v1.8.3";
 const AIGW = "https://github.com/envoyproxy/ai-gateway/blob/v1.1.0";
 const GPUOP = "https://github.com/NVIDIA/gpu-operator/blob/v25.10.1";
 const READ = "2026-11-30";
+const KPS = "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack";
+const KPS_RELEASE = KUBE_PROMETHEUS_STACK.releaseName;
 
 /**
  * Ports and pod labels of the upstream components, read at the pinned versions (Envoy Gateway
@@ -26,6 +28,9 @@ export const NETWORK_UPSTREAM = {
     privilegedPortShift: 10000,
     /** Prometheus stats (`metrics` container port). */
     metricsPort: 19001,
+    /** Name of that container port, and the path serving the stats: what the gateway's PodMonitor scrapes. */
+    metricsPortName: "metrics",
+    metricsPath: "/stats/prometheus",
   },
   envoyGatewayController: {
     labels: { "control-plane": "envoy-gateway" },
@@ -51,9 +56,54 @@ export const NETWORK_UPSTREAM = {
     metricsPort: 8080,
   },
   /** The AI Gateway's external processor, a sidecar of every Envoy pod (Envoy reaches it over a Unix socket). */
-  extProc: { adminPort: 1064 },
+  extProc: {
+    adminPort: 1064,
+    /**
+     * Name of that container port (a native sidecar: an init container that keeps running, whose
+     * ports Prometheus' pod discovery lists too) and the path of its metrics.
+     */
+    adminPortName: "aigw-admin",
+    metricsPath: "/metrics",
+  },
   dcgmExporter: { labels: { app: "nvidia-dcgm-exporter" }, port: 9400 },
   kubeDns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, port: 53 },
+  /**
+   * The pods of kube-prometheus-stack 88.5.3 released as `KUBE_PROMETHEUS_STACK.releaseName`:
+   * labels each pod carries (its Service's or Deployment's selector) and the ports it receives on.
+   * The node exporter runs in the host's network namespace, where NetworkPolicies do not apply.
+   */
+  kubePrometheusStack: {
+    prometheus: {
+      labels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": `${KPS_RELEASE}-prometheus` },
+      /** The web port: queries (Grafana, KEDA) and its own /metrics. */
+      webPort: 9090,
+      /** The config reloader sidecar's /metrics. */
+      reloaderPort: 8080,
+    },
+    alertmanager: {
+      labels: { "app.kubernetes.io/name": "alertmanager", alertmanager: `${KPS_RELEASE}-alertmanager` },
+      /** Alerts from Prometheus, queries from Grafana, its own /metrics. */
+      webPort: 9093,
+      reloaderPort: 8080,
+    },
+    operator: {
+      labels: { app: `${KPS_RELEASE}-operator`, release: KPS_RELEASE },
+      /** HTTPS: the admission webhooks (PrometheusRule, AlertmanagerConfig validation) and /metrics. */
+      httpsPort: 10250,
+    },
+    grafana: {
+      labels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": KPS_RELEASE },
+      /** Users' browsers (Service port 80) and its own /metrics. */
+      port: 3000,
+    },
+    kubeStateMetrics: {
+      labels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": KPS_RELEASE },
+      /** The metrics port Prometheus scrapes (the telemetry port 8081 is not scraped: selfMonitor is off). */
+      port: 8080,
+    },
+  },
+  /** KEDA's operator, which runs the Prometheus scaler's queries (the metrics server forwards to it). */
+  kedaOperator: { labels: { "app.kubernetes.io/name": "keda-operator" } },
   sources: [
     {
       url: `${EG}/internal/infrastructure/kubernetes/proxy_infra.go`,
@@ -78,7 +128,7 @@ export const NETWORK_UPSTREAM = {
     {
       url: `${EG}/internal/xds/bootstrap/bootstrap.go`,
       date: READ,
-      note: "L38 EnvoyAdminPort 19000 (localhost), L43 DefaultXdsServerPort 18000, L45 EnvoyStatsPort 19001, L47 EnvoyReadinessPort 19003 (kubelet).",
+      note: "L38 EnvoyAdminPort 19000 (localhost), L43 DefaultXdsServerPort 18000, L45 EnvoyStatsPort 19001, L47 EnvoyReadinessPort 19003 (kubelet). bootstrap.yaml.tpl L133-150: the stats listener routes GET /stats/prometheus; proxy/resource.go L86-87 names its container port `metrics`.",
     },
     {
       url: `${EG}/charts/gateway-helm/values.tmpl.yaml`,
@@ -118,7 +168,7 @@ export const NETWORK_UPSTREAM = {
     {
       url: `${AIGW}/internal/controller/extproc_builder.go`,
       date: READ,
-      note: "L31-32 extProcAdminPort 1064, L163-165 container port aigw-admin; L293-294 -extProcAddr unix://…: Envoy reaches the processor over a Unix socket. cmd/extproc/mainlib/main.go L120: the admin port serves /metrics and /health.",
+      note: "L31-32 extProcAdminPort 1064, L163-165 container port aigw-admin, L200 restartPolicy Always (gateway_mutator.go L389-390 adds it to the pod's initContainers: a native sidecar); L293-294 -extProcAddr unix://…: Envoy reaches the processor over a Unix socket. cmd/extproc/mainlib/main.go L120: the admin port serves /metrics and /health.",
     },
     {
       url: `${AIGW}/manifests/envoy-gateway-values.yaml`,
@@ -129,6 +179,46 @@ export const NETWORK_UPSTREAM = {
       url: `${GPUOP}/assets/state-dcgm-exporter/0800_daemonset.yaml`,
       date: READ,
       note: "L16-17 pod label app: nvidia-dcgm-exporter; L42-43 DCGM_EXPORTER_LISTEN :9400; L52-54 container port metrics 9400. controllers/object_controls.go L1703-1708: hostNetwork only with a host DCGM engine on localhost (then policies do not apply).",
+    },
+    {
+      url: `${KPS}/templates/prometheus/service.yaml`,
+      date: READ,
+      note: "L44-59 ports 9090 (http-web) and 8080 (reloader-web), L73-79 selector app.kubernetes.io/name: prometheus, operator.prometheus.io/name: <fullname>-prometheus; templates/prometheus/servicemonitor.yaml L24, L44: Prometheus scrapes both on itself.",
+    },
+    {
+      url: `${KPS}/templates/alertmanager/service.yaml`,
+      date: READ,
+      note: "L39-51 ports 9093 (http-web) and 8080 (reloader-web), L56-58 selector app.kubernetes.io/name: alertmanager, alertmanager: <fullname>-alertmanager; templates/alertmanager/servicemonitor.yaml L24, L48: both scraped. Cluster port 9094 only with replicas > 1 (values L841, commented out).",
+    },
+    {
+      url: `${KPS}/templates/prometheus-operator/deployment.yaml`,
+      date: READ,
+      note: "L20-23 selector app: <name>-operator, release: <release>; L148-151 --web.listen-address=:10250 with TLS (values prometheusOperator.tls.internalPort 10250). admission-webhooks/validatingWebhookConfiguration.yaml L35-39: the API server calls the operator's Service (port 443 → https 10250; service.yaml L50-55) while admissionWebhooks.deployment.enabled is false (values L2899-2900).",
+    },
+    {
+      url: `${KPS}/templates/grafana/configmaps-datasources.yaml`,
+      date: READ,
+      note: "L34 Grafana's Prometheus datasource http://<fullname>-prometheus.<namespace>:9090/; L84 the Alertmanager datasource http://<fullname>-alertmanager.<namespace>:9093/ (grafana.sidecar.datasources.alertmanager.enabled true, values L1606-1607).",
+    },
+    {
+      url: "https://github.com/grafana-community/helm-charts/blob/grafana-12.11.1/charts/grafana/templates/_helpers.tpl",
+      date: READ,
+      note: "L81-84 selector labels app.kubernetes.io/name: grafana, app.kubernetes.io/instance: <release>; templates/_pod.tpl L1404 container port service.targetPort 3000 (values.yaml L261-262: Service port 80 → 3000).",
+    },
+    {
+      url: "https://github.com/prometheus-community/helm-charts/blob/kube-state-metrics-8.4.0/charts/kube-state-metrics/templates/_helpers.tpl",
+      date: READ,
+      note: "L79-86 selector labels app.kubernetes.io/name: kube-state-metrics, app.kubernetes.io/instance: <release>; values.yaml L63-64 service port 8080; deployment.yaml L170-173 container ports 8080 and the telemetry port.",
+    },
+    {
+      url: "https://github.com/prometheus-community/helm-charts/blob/prometheus-node-exporter-4.56.1/charts/prometheus-node-exporter/values.yaml",
+      date: READ,
+      note: "L382 hostNetwork true: its port 9100 is on the node's address, outside NetworkPolicies.",
+    },
+    {
+      url: "https://github.com/kedacore/charts/blob/v2.20.2/keda/templates/manager/deployment.yaml",
+      date: READ,
+      note: "Tag v2.20.2 (commit cbb9bb8ce080). L25-30 pod labels app, name and app.kubernetes.io/name: keda-operator (values.yaml L88 operator.name). The KEDA docs install it into the namespace `keda`.",
     },
   ] as readonly Source[],
 } as const;

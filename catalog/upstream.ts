@@ -354,6 +354,123 @@ export const REDIS = {
   ] as readonly Source[],
 } as const;
 
+const KPS_REF = "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack";
+const KSM_REF = "https://github.com/prometheus-community/helm-charts/blob/kube-state-metrics-8.4.0/charts/kube-state-metrics";
+const NODE_EXPORTER_REF = "https://github.com/prometheus-community/helm-charts/blob/prometheus-node-exporter-4.56.1/charts/prometheus-node-exporter";
+const GRAFANA_REF = "https://github.com/grafana-community/helm-charts/blob/grafana-12.11.1/charts/grafana";
+
+/**
+ * A kube-prometheus-stack image: the chart (and its subcharts) take each as `<key>.registry`,
+ * `<key>.repository` and `<key>.tag` and pull `<registry>/<repository>:<tag>`, so the upstream path
+ * is kept as host and path.
+ */
+export interface KpsImage {
+  /** Values path of the image block, e.g. `prometheus.prometheusSpec.image`. */
+  readonly valuesKey: string;
+  /** `registry` value: the upstream host, e.g. `quay.io`. */
+  readonly registry: string;
+  /** `repository` value: the path on that host, e.g. `prometheus/prometheus`. */
+  readonly repository: string;
+  /** `tag` value. */
+  readonly tag: string;
+}
+
+/**
+ * kube-prometheus-stack, installed by `monitoring.mode: install`: the Prometheus Operator (CRDs
+ * included), one Prometheus, one Alertmanager, kube-state-metrics, the node exporter and Grafana
+ * with its dashboard and datasource sidecars. The packaged chart carries its subcharts (Grafana
+ * comes from grafana-community's repository), so a mirror serves it as one chart.
+ */
+export const KUBE_PROMETHEUS_STACK = {
+  chart: { repository: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "88.5.3" } as PinnedChart,
+  /**
+   * Helm release name. The chart's Prometheus selects ServiceMonitors, PodMonitors and
+   * PrometheusRules labelled `release: <release name>`, and names its objects after it (a release
+   * name containing the chart name is the "fullname" as is).
+   */
+  releaseName: "kube-prometheus-stack",
+  /** Prometheus' Service (`<fullname>-prometheus`) and port, what Grafana's datasource and KEDA query. */
+  prometheusService: { name: "kube-prometheus-stack-prometheus", port: 9090 },
+  /** Grafana's Service (`<release>-grafana`), port 80 → container port 3000. */
+  grafanaService: { name: "kube-prometheus-stack-grafana", port: 80 },
+  /** The Grafana sidecar's default: ConfigMaps labelled `grafana_dashboard: "1"` in every namespace. */
+  grafanaDashboardLabels: { grafana_dashboard: "1" } as Readonly<Record<string, string>>,
+  /** Annotation our dashboards' ConfigMaps name their Grafana folder in (the values turn the sidecar's `folderAnnotation` on with it). */
+  grafanaFolderAnnotation: "grafana_folder",
+  /**
+   * Every image the release pulls with ai-factory's values, set explicitly (mirrored or not).
+   * Left out because ai-factory never turns them on: the CRD upgrade Job (busybox `latest`,
+   * kubectl), the separate admission-webhook Deployment (the operator serves the webhooks itself),
+   * Thanos, kube-rbac-proxy, the Windows exporter, Grafana's image renderer, its dashboard
+   * downloader and its init-chown container (persistence is off); Grafana's `helm test` image is
+   * turned off with its test.
+   */
+  images: [
+    { valuesKey: "prometheusOperator.image", registry: "quay.io", repository: "prometheus-operator/prometheus-operator", tag: "v0.93.1" },
+    { valuesKey: "prometheusOperator.prometheusConfigReloader.image", registry: "quay.io", repository: "prometheus-operator/prometheus-config-reloader", tag: "v0.93.1" },
+    { valuesKey: "prometheusOperator.admissionWebhooks.patch.image", registry: "ghcr.io", repository: "jkroepke/kube-webhook-certgen", tag: "1.8.7" },
+    { valuesKey: "prometheus.prometheusSpec.image", registry: "quay.io", repository: "prometheus/prometheus", tag: "v3.14.0-distroless" },
+    { valuesKey: "alertmanager.alertmanagerSpec.image", registry: "quay.io", repository: "prometheus/alertmanager", tag: "v0.34.0" },
+    { valuesKey: "kube-state-metrics.image", registry: "registry.k8s.io", repository: "kube-state-metrics/kube-state-metrics", tag: "v2.20.0" },
+    // The chart appends `-distroless` when `image.distroless` is on (kube-prometheus-stack sets it);
+    // the values set the full tag and turn the suffix off, so the pulled tag is exactly this one.
+    { valuesKey: "prometheus-node-exporter.image", registry: "quay.io", repository: "prometheus/node-exporter", tag: "v1.12.1-distroless" },
+    { valuesKey: "grafana.image", registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" },
+    { valuesKey: "grafana.sidecar.image", registry: "quay.io", repository: "kiwigrid/k8s-sidecar", tag: "2.10.1" },
+  ] as readonly KpsImage[],
+  sources: [
+    {
+      url: `${KPS_REF}/Chart.yaml`,
+      date: "2026-11-30",
+      note: "Tag kube-prometheus-stack-88.5.3 (commit ea930baeebeb, 2026-08-21), the newest release in the repository when read. L31 version 88.5.3, L33 appVersion v0.93.1 (the operator's and config reloader's tag when `tag` is empty); dependencies L50-68: crds 0.0.0, kube-state-metrics 8.4.0, prometheus-node-exporter 4.56.1, grafana 12.11.1 (repository https://grafana-community.github.io/helm-charts), prometheus-windows-exporter (off).",
+    },
+    {
+      url: `${KPS_REF}/values.yaml`,
+      date: "2026-11-30",
+      note: "Images: L1018-1022 alertmanager quay.io prometheus/alertmanager v0.34.0; L3129-3133 admissionWebhooks.patch ghcr.io jkroepke/kube-webhook-certgen 1.8.7; L3523-3528 operator quay.io prometheus-operator/prometheus-operator (tag: appVersion); L3550-3555 config reloader quay.io prometheus-operator/prometheus-config-reloader (tag: appVersion); L4344-4348 prometheus quay.io prometheus/prometheus v3.14.0-distroless; L2746-2747 node exporter image.distroless true. Selectors: L4451/L4476/L4499 ruleSelectorNilUsesHelmValues, serviceMonitorSelectorNilUsesHelmValues, podMonitorSelectorNilUsesHelmValues true; L4441, L4489, L4511 the namespace selectors {} (every namespace). Grafana: L1539-1542 sidecar.dashboards label grafana_dashboard, labelValue \"1\", searchNamespace ALL. L4567 retention 10d, L4675 storageSpec {} (an emptyDir) by default.",
+    },
+    {
+      url: `${KPS_REF}/templates/prometheus/prometheus.yaml`,
+      date: "2026-11-30",
+      note: "L193-199, L209-215, L277-283: with the NilUsesHelmValues flags and empty selectors the Prometheus selects serviceMonitors, podMonitors and rules by `release: <Release.Name>`; L52-56 image `<registry>/<repository>:<tag>` (global.imageRegistry, left empty, would replace every registry).",
+    },
+    {
+      url: `${KPS_REF}/templates/_helpers.tpl`,
+      date: "2026-11-30",
+      note: "L14-25 fullname: the release name when it contains the chart name (truncated to 26 characters: kube-prometheus-stack is 21); L38-44 Prometheus CR name <fullname>-prometheus; L47-53 Alertmanager <fullname>-alertmanager; L76-87 common labels include `release`.",
+    },
+    {
+      url: `${KPS_REF}/templates/prometheus/service.yaml`,
+      date: "2026-11-30",
+      note: "L6 Service <fullname>-prometheus, L44-49 port 9090 (values L3780-3783), L51-59 reloader-web 8080, L73-79 selector app.kubernetes.io/name: prometheus, operator.prometheus.io/name: <fullname>-prometheus.",
+    },
+    {
+      url: `${KSM_REF}/values.yaml`,
+      date: "2026-11-30",
+      note: "Tag kube-state-metrics-8.4.0 (commit 1982f1c58289). L3-9 image registry.k8s.io kube-state-metrics/kube-state-metrics, tag empty = v + appVersion 2.20.0 (Chart.yaml L12; templates/_helpers.tpl L142-156).",
+    },
+    {
+      url: `${NODE_EXPORTER_REF}/values.yaml`,
+      date: "2026-11-30",
+      note: "Tag prometheus-node-exporter-4.56.1 (commit 8b8e639cac80). L4-12 image quay.io prometheus/node-exporter, tag empty = v + appVersion 1.12.1 (Chart.yaml L11), `-distroless` appended when image.distroless (templates/_helpers.tpl L77-93); L382 hostNetwork true, L390 hostPID true, L396-397 hostRootFsMount; L471-473 tolerations NoSchedule Exists.",
+    },
+    {
+      url: `${GRAFANA_REF}/values.yaml`,
+      date: "2026-11-30",
+      note: "Tag grafana-12.11.1 of grafana-community/helm-charts (commit 864f77946836). L108-115 image docker.io grafana/grafana, tag empty = appVersion 13.2.0 (Chart.yaml L5; templates/_pod.tpl L1245-1251); L1040-1046 sidecar quay.io kiwigrid/k8s-sidecar 2.10.1; L126-136 testFramework docker.io bats/bats 1.14.0 (a `helm test` pod); L531-544 initChownData docker.io library/busybox 1.38.0, only with persistence (templates/_pod.tpl L40); L1204 sidecar.dashboards.folderAnnotation null, L1276 provider.foldersFromFilesStructure false; L489-491 persistence off.",
+    },
+  ] as readonly Source[],
+} as const;
+
+/**
+ * The in-cluster URL of the Prometheus kube-prometheus-stack installs in `namespace` (its chart's
+ * Service, not `prometheus-operated`, which every Prometheus of the namespace shares).
+ */
+export function kpsPrometheusUrl(namespace: string): string {
+  const s = KUBE_PROMETHEUS_STACK.prometheusService;
+  return `http://${s.name}.${namespace}.svc:${s.port}`;
+}
+
 /** `repository:tag` of a pinned image. */
 export function imageReference(image: PinnedImage): string {
   return `${image.repository}:${image.tag}`;

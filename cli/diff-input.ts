@@ -265,7 +265,10 @@ async function renderRelease(helm: string, home: string, stackDir: string, key: 
   const args = ["template", name, chartDir, "--namespace", namespace];
   (values as string[]).forEach((doc, i) => {
     const file = path.join(valuesDir, `${i}.yaml`);
-    fs.writeFileSync(file, doc);
+    // What Terraform hands Helm: the stack escapes template sequences in the values it writes
+    // (constructs/terraform-escape.ts), and Terraform reads `$${` as `${` and `%%{` as `%{`
+    // (https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences).
+    fs.writeFileSync(file, doc.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"));
     args.push("-f", file);
   });
   const env: NodeJS.ProcessEnv = {

@@ -8,6 +8,8 @@ import { displayPath } from "../config/loader";
 import type { EnvironmentCost } from "../report/compare-markdown";
 import type { AiFactoryStack } from "../stacks/ai-factory-stack";
 import { StackInput, buildApp as buildStacks, synthesizeApp } from "../stacks/app";
+import { environmentDashboards } from "../report/dashboards";
+import { planGateway } from "../planning/gateway";
 import { readCostJson, renderCostFiles, writeCostFiles } from "./cost-files";
 import { selectEnvironmentFiles } from "./files";
 import { PlannedEnvironment, loadAndPlan } from "./load";
@@ -18,7 +20,15 @@ export { ENVIRONMENTS_DIR, selectEnvironmentFiles } from "./files";
 
 /** The stack inputs of planned environments. */
 export function stackInputs(planned: readonly PlannedEnvironment[]): StackInput[] {
-  return planned.map(({ env, plan, costs }) => ({ env, plan, costs: costs.summary }));
+  return planned.map(({ env, plan, costs }) => ({
+    env,
+    plan,
+    costs: costs.summary,
+    dashboards:
+      env.config.monitoring === undefined
+        ? undefined
+        : environmentDashboards({ environment: env.config.name, plan, costs: costs.summary, modelsNamespace: env.config.namespaces.models, gateway: planGateway(env) }),
+  }));
 }
 
 /** Builds the stacks of `planned` in `app` (tests pass cdktf's Testing app); no I/O. */

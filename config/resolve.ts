@@ -4,7 +4,7 @@
  * every problem found (a file is checked whole, not up to its first mistake).
  */
 import { findServer, serverIds } from "../catalog";
-import { REGISTRY_PULL } from "../catalog/upstream";
+import { REGISTRY_PULL, kpsPrometheusUrl } from "../catalog/upstream";
 import type { ThroughputCalibration } from "../catalog/types";
 import { GpuTable, calibrationFor, gpuTable } from "./catalog-overrides";
 import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
@@ -209,14 +209,52 @@ function resolveSharing(
 }
 
 /**
- * ServiceMonitors are made only for a Prometheus Operator the file declares (`monitoring`), with
- * its selector labels: a ServiceMonitor without them is never scraped by a default
- * kube-prometheus-stack (its `serviceMonitorSelector` matches `release: <release name>`), and an
- * autoscaler reading vLLM's queue from Prometheus then never sees a replica. Returns the config
- * with every `serviceMonitor` flag decided (explicit, else on exactly when `monitoring` is set).
+ * With `monitoring.mode: install` the stack creates `monitoring.namespace` (Pod Security
+ * privileged, deleted on destroy): it must be no system namespace and none of the stack's others.
+ */
+function checkInstalledMonitoringNamespace(file: string, env: Environment, ns: string, problems: Problem[]): void {
+  const path: DocPath = ["monitoring", "namespace"];
+  if (SYSTEM_NAMESPACES.includes(ns)) {
+    problems.push({ file, path, message: `${show(ns)} is a namespace Kubernetes itself uses; with mode "install" the stack creates this namespace and deletes it on destroy: choose another name` });
+    return;
+  }
+  const g = env.gateway;
+  const others: [string, string][] = [
+    ["namespaces.gpuOperator", env.namespaces.gpuOperator],
+    ["namespaces.models", env.namespaces.models],
+    ...(g === undefined
+      ? []
+      : ([
+          ["gateway.namespace", g.namespace],
+          ["gateway.controllerNamespaces.envoyGateway", g.controllerNamespaces.envoyGateway],
+          ["gateway.controllerNamespaces.aiGateway", g.controllerNamespaces.aiGateway],
+          ...Object.entries(g.teams).flatMap(([name, t]): [string, string][] => (t.namespace === undefined ? [] : [[`gateway.teams.${name}.namespace`, t.namespace.name ?? `team-${name}`]])),
+        ] as [string, string][])),
+  ];
+  const clash = others.find(([, other]) => other === ns);
+  if (clash !== undefined) {
+    problems.push({ file, path, message: `must differ from ${clash[0]}, both ${show(ns)}: with mode "install" the stack creates the monitoring namespace (Pod Security privileged) apart from its others; choose another name` });
+  }
+}
+
+/**
+ * The Prometheus a model's `autoscaling.prometheusServerAddress` names when the file names none
+ * (config/schema.ts, the models' autoscaling default).
+ */
+export const DEFAULT_PROMETHEUS_ADDRESS = "http://prometheus-operated.monitoring.svc:9090";
+
+/**
+ * ServiceMonitors are made only for a Prometheus Operator the file declares (`monitoring`, mode
+ * `install` or `existing`; `none` parses as no `monitoring`), with its selector labels: a
+ * ServiceMonitor without them is never scraped by a default kube-prometheus-stack (its
+ * `serviceMonitorSelector` matches `release: <release name>`), and an autoscaler reading vLLM's
+ * queue from Prometheus then never sees a replica. Returns the config with every `serviceMonitor`
+ * flag decided (explicit, else on exactly when `monitoring` is set) and, with mode `install`, the
+ * KEDA address of a model left at its default pointed at the installed Prometheus.
  */
 function resolveMonitoring(file: string, env: Environment, problems: Problem[]): Environment {
   const monitored = env.monitoring !== undefined;
+  if (env.monitoring?.mode === "install") checkInstalledMonitoringNamespace(file, env, env.monitoring.namespace, problems);
   const dcgm = env.gpuOperator.dcgmExporter;
   if (dcgm.serviceMonitor === true && !monitored) {
     problems.push({
@@ -248,7 +286,10 @@ function resolveMonitoring(file: string, env: Environment, problems: Problem[]):
         }, or use a fixed number of replicas`,
       });
     }
-    models[name] = { ...m, serviceMonitor };
+    // The default names a Prometheus in `monitoring`; the installed one has its own Service.
+    const installed = env.monitoring?.mode === "install" && m.autoscaling.prometheusServerAddress === DEFAULT_PROMETHEUS_ADDRESS;
+    const autoscaling = installed ? { ...m.autoscaling, prometheusServerAddress: kpsPrometheusUrl(env.monitoring!.namespace) } : m.autoscaling;
+    models[name] = { ...m, serviceMonitor, autoscaling };
   }
   return {
     ...env,

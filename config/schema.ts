@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { COST_DEFAULTS, DEFAULT_ALTERNATIVES } from "../catalog/cost-defaults";
-import { GPU_OPERATOR, VLLM } from "../catalog/upstream";
+import { GPU_OPERATOR, KUBE_PROMETHEUS_STACK, VLLM } from "../catalog/upstream";
 import { show } from "./errors";
 import { DNS_LABEL, DNS_SUBDOMAIN, GIT_SHA, HF_REPO, LABEL_KEY, LABEL_VALUE } from "./kubernetes-names";
 import { maskUrl, urlProblem } from "./url-safety";
@@ -931,19 +931,169 @@ export const CatalogOverridesSchema = z
 // ---------------------------------------------------------------------------------------------
 // monitoring
 
+const labelMap = z.record(
+  z.string().regex(LABEL_KEY, "must be a Kubernetes label key"),
+  z.string().regex(LABEL_VALUE, "must be a Kubernetes label value"),
+);
+
+/** The Grafana sidecar `ALL` value: it watches every namespace. */
+export const ALL_NAMESPACES = "ALL";
+
+const MonitoringGrafanaSchema = z
+  .strictObject({
+    dashboardLabels: labelMap
+      .refine((labels) => Object.keys(labels).length > 0, "must name at least one label: the Grafana sidecar picks dashboard ConfigMaps by label")
+      .default({ ...KUBE_PROMETHEUS_STACK.grafanaDashboardLabels })
+      .describe("Labels on every dashboard ConfigMap: those your Grafana's dashboard sidecar selects (`sidecar.dashboards.label` and `labelValue` of the Grafana chart)."),
+    sidecarNamespace: z
+      .string()
+      .max(63, "must be at most 63 characters")
+      .regex(/^(ALL|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'must be "ALL" (every namespace) or a namespace name (a DNS label: lower-case letters, digits and "-")')
+      .default(ALL_NAMESPACES)
+      .describe(
+        "Namespace the dashboard sidecar watches (`sidecar.dashboards.searchNamespace`): the dashboards' ConfigMaps go there; `ALL` (kube-prometheus-stack's default) puts them in `monitoring.namespace`.",
+      ),
+  })
+  .describe("The existing Grafana's dashboard sidecar (mode `existing` only).");
+
+const MonitoringPrometheusSchema = z
+  .strictObject({
+    retentionDays: z
+      .number()
+      .int()
+      .min(1, atLeast(1, "day"))
+      .max(3650, atMost(3650, "days, ten years; keep longer history in a remote store"))
+      .default(15)
+      .describe("Days of metrics Prometheus keeps (Prometheus' own default; the chart's is 10)."),
+    storageGiB: z
+      .number()
+      .int()
+      .min(1, atLeast(1, "GiB"))
+      .max(65_536, atMost(65_536, "GiB, 64 TiB; one Prometheus holding more should shard or use a remote store"))
+      .default(50)
+      .describe("Size of Prometheus' volume, GiB; the TSDB is capped at 85% of it (`retentionSize`), whichever of the two limits comes first."),
+    storageClass: z
+      .string()
+      .max(253)
+      .regex(DNS_SUBDOMAIN, "must be a storage class name (a lower-case RFC 1123 subdomain), as `kubectl get storageclass` lists it")
+      .optional()
+      .describe(
+        "StorageClass of Prometheus' volume (a ReadWriteOnce claim of `storageGiB`). @default - no claim: an emptyDir limited to `storageGiB`, whose metrics are lost when the pod moves",
+      ),
+    memoryGiB: z
+      .number()
+      .min(1, atLeast(1, "GiB; Prometheus needs about 1 GiB at rest"))
+      .max(1024, atMost(1024, "GiB; one Prometheus needing more should shard"))
+      .default(4)
+      .describe("Memory request and limit of Prometheus, GiB: room for about a million active series, far more than the exporters of a GPU cluster of a few dozen nodes produce."),
+    kedaNamespace: dnsLabel("namespace")
+      .default("keda")
+      .describe("Namespace of the cluster's KEDA: its operator queries this Prometheus for autoscaled models, and the network policies admit it."),
+  })
+  .describe("The installed Prometheus (mode `install` only).");
+
+/** The installed Prometheus' settings when the file gives none. */
+const PROMETHEUS_INSTALL_DEFAULTS = MonitoringPrometheusSchema.parse({});
+
+/** Settings of the Prometheus and Grafana that monitoring uses, with what each mode decides filled in. */
+interface MonitoringCommon {
+  /** Namespace of the Prometheus: the one installed, or the existing one. */
+  readonly namespace: string;
+  /** Labels on every ServiceMonitor, PodMonitor and PrometheusRule the stack creates. */
+  readonly serviceMonitorLabels: Readonly<Record<string, string>>;
+  /** The Grafana dashboard sidecar: the labels it selects and the namespace it watches (`ALL`: every one). */
+  readonly grafana: { readonly dashboardLabels: Readonly<Record<string, string>>; readonly sidecarNamespace: string };
+}
+
+/** `monitoring.mode: install`: kube-prometheus-stack installed by the stack. */
+export interface MonitoringInstall extends MonitoringCommon {
+  readonly mode: "install";
+  readonly prometheus: z.infer<typeof MonitoringPrometheusSchema>;
+}
+
+/** `monitoring.mode: existing`: the cluster's own Prometheus Operator and Grafana. */
+export interface MonitoringExisting extends MonitoringCommon {
+  readonly mode: "existing";
+}
+
+const MODE_ONLY: Record<"serviceMonitorLabels" | "grafana" | "prometheus", "install" | "existing"> = {
+  serviceMonitorLabels: "existing",
+  grafana: "existing",
+  prometheus: "install",
+};
+
 export const MonitoringSchema = z
   .strictObject({
-    serviceMonitorLabels: z
-      .record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().regex(LABEL_VALUE, "must be a Kubernetes label value"))
+    mode: z
+      .enum(["install", "existing", "none"])
+      .default("existing")
       .describe(
-        "Labels on every ServiceMonitor the stack creates: those your Prometheus' `serviceMonitorSelector` matches. kube-prometheus-stack selects `release: <its Helm release name>` by default; `{}` only if your Prometheus selects every ServiceMonitor.",
+        "`install`: the stack installs kube-prometheus-stack (Prometheus Operator, Prometheus, Alertmanager, Grafana, node exporter, kube-state-metrics) into `namespace`; `existing`: the cluster's own Prometheus Operator and Grafana, told apart by `serviceMonitorLabels` and `grafana`; `none`: nothing, as without `monitoring` (autoscaling is refused). @default existing (files written before `mode` existed keep their meaning)",
       ),
     namespace: dnsLabel("namespace")
-      .default("monitoring")
-      .describe("Namespace of the Prometheus that scrapes: the network policies let its pods reach the metrics ports, and nothing else may."),
+      .optional()
+      .describe(
+        "Namespace of the Prometheus. `install`: created by the stack (Pod Security `privileged`: the node exporter reads the host), default-deny ingress; `existing`: the network policies let its pods reach the metrics ports, and the PrometheusRule goes there. @default monitoring",
+      ),
+    serviceMonitorLabels: labelMap
+      .optional()
+      .describe(
+        "Mode `existing`, required: labels on every ServiceMonitor, PodMonitor and PrometheusRule the stack creates, those your Prometheus' `serviceMonitorSelector`, `podMonitorSelector` and `ruleSelector` match. kube-prometheus-stack selects `release: <its Helm release name>` by default; `{}` only if your Prometheus selects every one. Mode `install` sets `release: kube-prometheus-stack`.",
+      ),
+    grafana: MonitoringGrafanaSchema.optional(),
+    prometheus: MonitoringPrometheusSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const given = (["namespace", "serviceMonitorLabels", "grafana", "prometheus"] as const).filter((key) => m[key] !== undefined);
+    if (m.mode === "none") {
+      for (const key of given) {
+        ctx.addIssue({ code: "custom", path: [key], message: `mode "none" creates nothing (as without \`monitoring\`); remove \`${key}\`, or choose mode "install" or "existing"` });
+      }
+      return;
+    }
+    for (const key of ["serviceMonitorLabels", "grafana", "prometheus"] as const) {
+      if (m[key] === undefined || MODE_ONLY[key] === m.mode) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message:
+          m.mode === "install"
+            ? key === "serviceMonitorLabels"
+              ? `is decided by mode "install": the installed Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules labelled release: ${KUBE_PROMETHEUS_STACK.releaseName}; remove it`
+              : `is decided by mode "install": the installed Grafana's sidecar reads ConfigMaps labelled grafana_dashboard: "1" in every namespace; remove it`
+            : `only applies with mode "install" (the Prometheus the stack installs); remove it, or set mode: install`,
+      });
+    }
+    if (m.mode === "existing" && m.serviceMonitorLabels === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceMonitorLabels"],
+        message:
+          'is required with mode "existing": the labels your Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by (kube-prometheus-stack: `release: <its release name>`; `{}` if it selects every one), or set mode: install',
+      });
+    }
+  })
+  .transform((m): MonitoringInstall | MonitoringExisting | undefined => {
+    const namespace = m.namespace ?? "monitoring";
+    if (m.mode === "none") return undefined;
+    if (m.mode === "install") {
+      return {
+        mode: "install",
+        namespace,
+        serviceMonitorLabels: { release: KUBE_PROMETHEUS_STACK.releaseName },
+        grafana: { dashboardLabels: { ...KUBE_PROMETHEUS_STACK.grafanaDashboardLabels }, sidecarNamespace: ALL_NAMESPACES },
+        prometheus: m.prometheus ?? PROMETHEUS_INSTALL_DEFAULTS,
+      };
+    }
+    return {
+      mode: "existing",
+      namespace,
+      serviceMonitorLabels: m.serviceMonitorLabels ?? {},
+      grafana: m.grafana ?? { dashboardLabels: { ...KUBE_PROMETHEUS_STACK.grafanaDashboardLabels }, sidecarNamespace: ALL_NAMESPACES },
+    };
   })
   .describe(
-    "The cluster's Prometheus Operator. When set, the DCGM exporter and every model server get a ServiceMonitor it scrapes; without it none are created, and autoscaling (which reads vLLM's queue from Prometheus) is refused.",
+    "Monitoring: ServiceMonitors for vLLM and the DCGM exporter, a PodMonitor for the gateway's Envoy proxies, dashboards and alert rules, for a Prometheus the stack installs (`mode: install`) or the cluster's own (`existing`, the default). Without it (or with `mode: none`) nothing is created, and autoscaling (which reads vLLM's queue from Prometheus) is refused.",
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -1120,7 +1270,8 @@ export type NodePool = z.infer<typeof NodePoolSchema>;
 export type GpuSharing = z.infer<typeof GpuSharingSchema>;
 export type Backend = z.infer<typeof BackendSchema>;
 export type Mirror = z.infer<typeof MirrorSchema>;
-export type Monitoring = z.infer<typeof MonitoringSchema>;
+/** `monitoring` once parsed: what each mode decides filled in; `mode: none` is parsed as no `monitoring`. */
+export type Monitoring = NonNullable<z.infer<typeof MonitoringSchema>>;
 export type GatewayConfig = z.infer<typeof GatewaySchema>;
 export type GatewayTeam = z.infer<typeof GatewayTeamSchema>;
 export type TokenLimit = z.infer<typeof TokenLimitSchema>;

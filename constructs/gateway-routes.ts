@@ -8,11 +8,11 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { stringify } from "yaml";
 import type { Mirror } from "../config/schema";
 import type { GatewayPlan } from "../planning/gateway";
 import { gatewayChartValues } from "./gateway-chart-values";
 import type { GatewayChartValues } from "./gateway-chart-values-schema";
+import { helmYaml } from "./helm-values";
 
 /** Helm release name of the gateway chart. */
 export const GATEWAY_ROUTES_RELEASE = "ai-gateway";
@@ -43,7 +43,7 @@ export class AiGatewayRoutes extends Construct {
       atomic: true,
       wait: true,
       timeout: GATEWAY_ROUTES_TIMEOUT_SECONDS,
-      values: [stringify(this.values, { sortMapEntries: true })],
+      values: [helmYaml(this.values)],
       dependsOn: props.dependsOn,
     });
   }

@@ -32,13 +32,13 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { stringify } from "yaml";
 import { AI_GATEWAY, AI_GATEWAY_CRDS, ENVOY_GATEWAY, type PinnedChart } from "../catalog/upstream";
 import type { Mirror } from "../config/schema";
 import type { GatewayPlan } from "../planning/gateway";
 import { aiGatewayCrdsValues, aiGatewayValues, envoyGatewayValues } from "./gateway-values";
 import { chartSource } from "./mirror";
 import { AiNamespace, type PodSecurityLevel } from "./namespaces";
+import { helmYaml } from "./helm-values";
 
 /** Helm release names: those of the AI Gateway's installation guide (site/docs/getting-started at v1.1.0). */
 export const GATEWAY_RELEASE_NAMES = { aiGatewayCrds: "aieg-crd", envoyGateway: "eg", aiGateway: "aieg" } as const;
@@ -125,7 +125,7 @@ export class AiGatewayControllers extends Construct {
         atomic: true,
         wait: true,
         timeout: this.timeoutSeconds,
-        values: [stringify(values, { sortMapEntries: true })],
+        values: [helmYaml(values)],
         dependsOn: [ns.resource, ...dependsOn, ...after],
       });
     };

@@ -9,13 +9,13 @@
  * We create both config maps through the chart (`config.create`), one entry per pool, so a
  * pool's sharing is declared once in the environment file and nowhere else.
  */
-import { stringify } from "yaml";
 import type { ResolvedNodePool } from "../config/resolve";
 import type { GpuOperatorConfig, Mirror } from "../config/schema";
 import { GPU_OPERATOR } from "../catalog/upstream";
 import { gpuOperatorImages } from "../planning/artifacts";
 import { imageRepository } from "./mirror";
 import { MIG_DISABLED, devicePluginConfigName, migConfigName, nfdWorkerPlacement, operandPlacement } from "../planning/placement";
+import { helmYaml } from "./helm-values";
 
 /** Name of the MIG manager config map the chart creates. */
 export const MIG_CONFIG_MAP = "ai-factory-mig-config";
@@ -42,7 +42,7 @@ function devicePluginConfig(pool: ResolvedNodePool | undefined, migStrategy: str
       },
     };
   }
-  return stringify(config, { sortMapEntries: true });
+  return helmYaml(config);
 }
 
 function migConfig(pools: readonly ResolvedNodePool[]): string {
@@ -59,7 +59,7 @@ function migConfig(pools: readonly ResolvedNodePool[]): string {
       },
     ];
   }
-  return stringify({ version: "v1", "mig-configs": configs }, { sortMapEntries: true });
+  return helmYaml({ version: "v1", "mig-configs": configs });
 }
 
 function setPath(target: Record<string, unknown>, dotted: string, key: string, value: unknown): void {
@@ -157,5 +157,5 @@ export function gpuOperatorValues(input: GpuOperatorValuesInput): Record<string,
 
 /** The values as the YAML document handed to `helm_release` (sorted keys: deterministic). */
 export function gpuOperatorValuesYaml(input: GpuOperatorValuesInput): string {
-  return stringify(gpuOperatorValues(input), { sortMapEntries: true });
+  return helmYaml(gpuOperatorValues(input));
 }

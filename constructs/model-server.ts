@@ -6,12 +6,12 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { stringify } from "yaml";
 import { modelServerObjectName } from "../config/kubernetes-names";
 import type { ModelServerValues } from "./model-server-values-schema";
 import type { ModelPlan } from "../planning/plan";
 import { REGISTRY_PULL, VLLM, imagePullSeconds } from "../catalog/upstream";
 import { ModelServerValuesContext, modelServerValues, releaseTimeoutSeconds } from "./model-server-values";
+import { helmYaml } from "./helm-values";
 
 export interface ModelServerProps {
   /** The model's plan (planning/plan.ts): GPUs, replicas, engine limits, placement, rollout. */
@@ -50,7 +50,7 @@ export class ModelServer extends Construct {
       wait: true,
       // Helm must wait as long as a first install may take: image pull, weights, engine start.
       timeout: releaseTimeoutSeconds(pullSeconds, startupSeconds),
-      values: [stringify(this.values, { sortMapEntries: true })],
+      values: [helmYaml(this.values)],
       dependsOn: props.dependsOn,
     });
   }

@@ -4,13 +4,13 @@
  * values. The layout, sizes, Job names, timeouts and checks are planning's (planning/model-store.ts);
  * `model-store.ts` turns both into resources.
  */
-import { stringify } from "yaml";
 import { NFS_CSI, RCLONE, VLLM, type PinnedImage } from "../catalog/upstream";
 import type { RuntimeFileSet } from "../catalog/types";
 import type { Mirror, ModelSource } from "../config/schema";
 import { imageRepository } from "./mirror";
 import { NFS_NODE_PLACEMENT } from "../planning/placement";
 import { MOUNT_PATH, RUNTIME_FILES_DIR, modelDir, runtimeFilesPath, type StoredModel } from "../planning/model-store";
+import { helmYaml } from "./helm-values";
 
 /** Name of the claim the store creates (unless the environment names an existing one). */
 export const MODEL_STORE_CLAIM = "ai-factory-models";
@@ -43,7 +43,7 @@ export function nfsCsiDriverValuesYaml(mirror: Mirror | undefined): string {
     image[key] = { repository: imageRepository(img.repository, mirror), tag: img.tag, pullPolicy: "IfNotPresent" };
   }
   const node = { tolerations: NFS_NODE_PLACEMENT.tolerations.map((t) => ({ ...t })) };
-  return stringify({ image, node }, { sortMapEntries: true });
+  return helmYaml({ image, node });
 }
 
 /** A size in GiB as a Kubernetes quantity: `180Gi`. */

@@ -12,7 +12,6 @@
  * (planning/network.ts `checkNetworkPolicies`) and throws when a flow is blocked or anything else
  * is open, so no policy set that differs from the flows is ever synthesized.
  */
-import { stringify } from "yaml";
 import { z } from "zod";
 import { DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY, LABEL_VALUE } from "../config/kubernetes-names";
 import type { ResolvedEnvironment } from "../config/resolve";
@@ -28,6 +27,7 @@ import {
 } from "../planning/network";
 import type { Plan } from "../planning/plan";
 import { teamNamespaces, tenancyObjects, type TeamNamespace } from "../planning/tenancy";
+import { helmYaml } from "./helm-values";
 
 /** Folder of the chart under charts/. */
 export const POLICIES_CHART = "ai-factory-policies";
@@ -193,5 +193,5 @@ export function policiesValues(input: PoliciesValuesInput): PoliciesValues {
 
 /** The values as the YAML document handed to `helm_release` (sorted keys: deterministic). */
 export function policiesValuesYaml(input: PoliciesValuesInput): string {
-  return stringify(policiesValues(input), { sortMapEntries: true });
+  return helmYaml(policiesValues(input));
 }

@@ -12,6 +12,7 @@ import {
   AI_GATEWAY_CRDS,
   ENVOY_GATEWAY,
   GPU_OPERATOR,
+  KUBE_PROMETHEUS_STACK,
   NFS_CSI,
   REDIS,
   RCLONE,
@@ -159,6 +160,11 @@ export function environmentArtifacts(env: ResolvedEnvironment, plan: Plan): Arti
     addPinned(AI_GATEWAY.images.controller, "gateway (AI Gateway controller)");
     addPinned(AI_GATEWAY.images.extProc, "gateway (AI Gateway external processor, in every Envoy pod)");
     addPinned(REDIS.image, "gateway (Redis: rate limit counters)");
+  }
+
+  if (config.monitoring?.mode === "install") {
+    addChart(KUBE_PROMETHEUS_STACK.chart, "monitoring (kube-prometheus-stack)");
+    for (const img of KUBE_PROMETHEUS_STACK.images) addImage(`${img.registry}/${img.repository}`, img.tag, `monitoring (${img.valuesKey})`);
   }
 
   return {

@@ -192,6 +192,19 @@ export interface NetworkInput {
    * @default - no monitoring: no scrape flows
    */
   readonly monitoringNamespace?: string;
+  /**
+   * kube-prometheus-stack installed by the stack in `monitoringNamespace` (`monitoring.mode:
+   * install`): the namespace is then one of ours (default-deny ingress), its Prometheus' pods are
+   * the scrapers, and its own connections are flows.
+   * @default - none: `monitoringNamespace` is an existing Prometheus'
+   */
+  readonly installedMonitoring?: {
+    /**
+     * Namespace of KEDA, whose operator queries the installed Prometheus for autoscaled models.
+     * @default - no model autoscales with KEDA: nothing outside the namespace queries Prometheus
+     */
+    readonly kedaNamespace?: string;
+  };
   /** Whether the GPU Operator runs the DCGM exporter. */
   readonly dcgmExporter: boolean;
   /** Object (and release) names of the model servers the stack deploys; empty when there are none. */
@@ -255,6 +268,7 @@ export function networkInput(env: ResolvedEnvironment, plan: Plan, gateway: Gate
   return {
     namespaces: { gpuOperator: config.namespaces.gpuOperator, models: config.namespaces.models },
     ...(config.monitoring === undefined ? {} : { monitoringNamespace: config.monitoring.namespace }),
+    ...(config.monitoring?.mode === "install" ? { installedMonitoring: installedMonitoring(config.monitoring.prometheus.kedaNamespace, served ? plan : undefined) } : {}),
     dcgmExporter: config.gpuOperator.enabled && config.gpuOperator.dcgmExporter.enabled,
     modelServers: served ? plan.models.map((m) => modelServerObjectName(m.model.servedName)).sort() : [],
     ...(served
@@ -271,6 +285,12 @@ export function networkInput(env: ResolvedEnvironment, plan: Plan, gateway: Gate
   };
 }
 
+/** The installed monitoring's clients: KEDA, when a deployed model autoscales with it. */
+function installedMonitoring(kedaNamespace: string, plan: Plan | undefined): NonNullable<NetworkInput["installedMonitoring"]> {
+  const keda = (plan?.models ?? []).some((m) => m.model.replicas.max > m.model.replicas.min && m.model.deployment.autoscaling.kind === "keda");
+  return keda ? { kedaNamespace } : {};
+}
+
 /** Every namespace the stack creates, sorted: each gets `default-deny-ingress`. */
 export function managedNamespaces(input: NetworkInput): string[] {
   const g = input.gateway;
@@ -279,6 +299,7 @@ export function managedNamespaces(input: NetworkInput): string[] {
     input.namespaces.models,
     ...(g === undefined ? [] : [g.namespace, g.controllerNamespaces.envoyGateway, g.controllerNamespaces.aiGateway]),
     ...input.teamNamespaces,
+    ...(input.installedMonitoring !== undefined && input.monitoringNamespace !== undefined ? [input.monitoringNamespace] : []),
   ];
   return [...new Set(all)].sort();
 }
@@ -316,7 +337,24 @@ function peers(input: NetworkInput) {
     ...(restrictEgress ? { restrictEgress } : {}),
   });
   return {
-    monitoring: input.monitoringNamespace === undefined ? undefined : pods("any-pod", input.monitoringNamespace, {}),
+    // An existing Prometheus' pods are not known: any pod of its namespace scrapes. The installed one's are.
+    monitoring:
+      input.monitoringNamespace === undefined
+        ? undefined
+        : input.installedMonitoring === undefined
+          ? pods("any-pod", input.monitoringNamespace, {})
+          : pods("prometheus", input.monitoringNamespace, up.kubePrometheusStack.prometheus.labels),
+    installed:
+      input.monitoringNamespace === undefined || input.installedMonitoring === undefined
+        ? undefined
+        : {
+            prometheus: pods("prometheus", input.monitoringNamespace, up.kubePrometheusStack.prometheus.labels),
+            alertmanager: pods("alertmanager", input.monitoringNamespace, up.kubePrometheusStack.alertmanager.labels),
+            operator: pods("prometheus-operator", input.monitoringNamespace, up.kubePrometheusStack.operator.labels),
+            grafana: pods("grafana", input.monitoringNamespace, up.kubePrometheusStack.grafana.labels),
+            kubeStateMetrics: pods("kube-state-metrics", input.monitoringNamespace, up.kubePrometheusStack.kubeStateMetrics.labels),
+            keda: input.installedMonitoring.kedaNamespace === undefined ? undefined : pods("keda-operator", input.installedMonitoring.kedaNamespace, up.kedaOperator.labels),
+          },
     modelServers: input.modelServers.length === 0 ? undefined : pods("model-servers", ns.models, MODEL_SERVER_POD_LABELS),
     dcgm: input.dcgmExporter ? pods("dcgm-exporter", ns.gpuOperator, up.dcgmExporter.labels) : undefined,
     prefetch: pods("prefetch", ns.models, PREFETCH_POD_LABELS, true),
@@ -433,6 +471,38 @@ export function networkFlows(input: NetworkInput): Flow[] {
       add(mon, gw.aiController, tcp(up.aiGatewayController.metricsPort), "Prometheus scrapes the AI Gateway controller's metrics", cite("envoyproxy/ai-gateway@v1.1.0 manifests/charts/ai-gateway-helm/values.yaml", "L222-226"));
     }
   }
+
+  // The installed kube-prometheus-stack's own connections. The node exporter (host network) and
+  // the kubelet, API server and control plane Prometheus scrapes are outside NetworkPolicies.
+  const kps = p.installed;
+  if (kps !== undefined) {
+    const k = up.kubePrometheusStack;
+    const KPSF = "prometheus-community/helm-charts@kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates";
+    add(
+      { kind: "addresses", name: "users", cidrs: ANY_ADDRESS },
+      kps.grafana,
+      tcp(k.grafana.port),
+      "users open Grafana (its Service's port 80 is container port 3000; expose it with a port-forward, an Ingress or a LoadBalancer of your own)",
+      cite("grafana-community/helm-charts@grafana-12.11.1 charts/grafana/values.yaml", "L261-262; templates/_pod.tpl L1404"),
+    );
+    add(kps.grafana, kps.prometheus, tcp(k.prometheus.webPort), "Grafana's Prometheus datasource queries Prometheus", cite(`${KPSF}/grafana/configmaps-datasources.yaml`, "L34"));
+    add(kps.grafana, kps.alertmanager, tcp(k.alertmanager.webPort), "Grafana's Alertmanager datasource lists alerts and silences", cite(`${KPSF}/grafana/configmaps-datasources.yaml`, "L84"));
+    add(kps.prometheus, kps.alertmanager, tcp(k.alertmanager.webPort, k.alertmanager.reloaderPort), "Prometheus sends alerts to Alertmanager and scrapes it and its config reloader", cite(`${KPSF}/alertmanager/servicemonitor.yaml`, "L24, L48; alertmanager/service.yaml L39-51"));
+    add(kps.prometheus, kps.prometheus, tcp(k.prometheus.webPort, k.prometheus.reloaderPort), "Prometheus scrapes itself and its config reloader through its pod address", cite(`${KPSF}/prometheus/servicemonitor.yaml`, "L24, L44; prometheus/service.yaml L44-59"));
+    add(kps.prometheus, kps.operator, tcp(k.operator.httpsPort), "Prometheus scrapes the operator's metrics (HTTPS)", cite(`${KPSF}/prometheus-operator/servicemonitor.yaml`, "L16; deployment.yaml L148-151"));
+    add(kps.prometheus, kps.grafana, tcp(k.grafana.port), "Prometheus scrapes Grafana's /metrics", "kube-prometheus-stack values.yaml grafana.serviceMonitor.enabled true");
+    add(kps.prometheus, kps.kubeStateMetrics, tcp(k.kubeStateMetrics.port), "Prometheus scrapes kube-state-metrics", cite("prometheus-community/helm-charts@kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml", "L63-64"));
+    add(
+      { kind: "addresses", name: "api-server", cidrs: ANY_ADDRESS },
+      kps.operator,
+      tcp(k.operator.httpsPort),
+      "the API server calls the operator's admission webhooks (PrometheusRule and AlertmanagerConfig validation; its address is unknown at synth: any address, on this port only)",
+      cite(`${KPSF}/prometheus-operator/admission-webhooks/validatingWebhookConfiguration.yaml`, "L35-39; prometheus-operator/service.yaml L50-55"),
+    );
+    if (kps.keda !== undefined) {
+      add(kps.keda, kps.prometheus, tcp(k.prometheus.webPort), "KEDA's operator queries vllm:num_requests_waiting for autoscaled models", "kedacore/charts@v2.20.2 keda/templates/manager/deployment.yaml L25-30");
+    }
+  }
   return flows;
 }
 
@@ -450,7 +520,20 @@ export function networkEndpoints(input: NetworkInput): Endpoint[] {
   for (const n of managed) out.push(pod("other-pod", n, { app: "other" }));
   out.push(pod("other-pod", "default", { app: "other" }));
   out.push(pod("kube-dns", up.kubeDns.namespace, up.kubeDns.labels));
-  if (input.monitoringNamespace !== undefined) out.push(pod("prometheus", input.monitoringNamespace, { "app.kubernetes.io/name": "prometheus" }));
+  if (input.monitoringNamespace !== undefined) {
+    if (input.installedMonitoring === undefined) {
+      out.push(pod("prometheus", input.monitoringNamespace, { "app.kubernetes.io/name": "prometheus" }));
+    } else {
+      const k = up.kubePrometheusStack;
+      const ns = input.monitoringNamespace;
+      out.push(pod("prometheus", ns, k.prometheus.labels));
+      out.push(pod("alertmanager", ns, k.alertmanager.labels));
+      out.push(pod("prometheus-operator", ns, { ...k.operator.labels, "app.kubernetes.io/component": "prometheus-operator" }));
+      out.push(pod("grafana", ns, k.grafana.labels));
+      out.push(pod("kube-state-metrics", ns, k.kubeStateMetrics.labels));
+      if (input.installedMonitoring.kedaNamespace !== undefined) out.push(pod("keda-operator", input.installedMonitoring.kedaNamespace, { ...up.kedaOperator.labels, app: "keda-operator" }));
+    }
+  }
   if (input.dcgmExporter) out.push(pod("dcgm-exporter", ns.gpuOperator, up.dcgmExporter.labels));
   out.push(pod("gpu-operator", ns.gpuOperator, { app: "gpu-operator", "app.kubernetes.io/component": "gpu-operator" }));
   for (const name of input.modelServers) {

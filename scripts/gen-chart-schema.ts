@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { policiesValuesJsonSchema } from "../constructs/policies-values";
 import { gatewayChartValuesJsonSchema } from "../constructs/gateway-chart-values-schema";
 import { modelServerValuesJsonSchema } from "../constructs/model-server-values-schema";
+import { observabilityValuesJsonSchema } from "../constructs/observability-values-schema";
 
 /** The text of a chart's values.schema.json, exactly as committed. */
 export function renderChartSchema(schema: Record<string, unknown>): string {
@@ -21,6 +22,7 @@ export const CHART_SCHEMAS: ReadonlyArray<{ readonly path: string; readonly sche
   { path: "charts/model-server/values.schema.json", schema: modelServerValuesJsonSchema },
   { path: "charts/ai-gateway/values.schema.json", schema: gatewayChartValuesJsonSchema },
   { path: "charts/ai-factory-policies/values.schema.json", schema: policiesValuesJsonSchema },
+  { path: "charts/ai-factory-observability/values.schema.json", schema: observabilityValuesJsonSchema },
 ];
 
 function main(): void {

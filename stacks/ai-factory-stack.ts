@@ -25,6 +25,11 @@ import { redisUrl } from "../constructs/gateway-chart-values-schema";
 import { planGateway } from "../planning/gateway";
 import { AiFactoryPolicies } from "../constructs/policies";
 import { policiesInput } from "../constructs/policies-values";
+import { KubePrometheusStack } from "../constructs/kube-prometheus-stack";
+import { Observability } from "../constructs/observability";
+import { observabilityValues } from "../constructs/observability-values";
+import { OBSERVABILITY_CHART } from "../constructs/observability-values-schema";
+import { prometheusRules } from "../planning/observability";
 
 export interface AiFactoryStackProps {
   /** The validated environment. */
@@ -36,6 +41,18 @@ export interface AiFactoryStackProps {
    * @default - no cost outputs
    */
   readonly costs?: CostSummary;
+  /**
+   * Grafana dashboards to ship with `monitoring` (report/dashboards.ts renders them; the CLI passes
+   * them in, as stacks do not import report/).
+   * @default - none
+   */
+  readonly dashboards?: readonly GrafanaDashboard[];
+}
+
+/** A dashboard's uid and its JSON model, as text. */
+export interface GrafanaDashboard {
+  readonly uid: string;
+  readonly json: string;
 }
 
 /**
@@ -56,6 +73,8 @@ export class AiFactoryStack extends TerraformStack {
   public readonly modelServers: readonly ModelServer[];
   public readonly namespaces: { readonly gpuOperator: AiNamespace; readonly models: AiNamespace };
   public readonly policies: AiFactoryPolicies;
+  public readonly monitoringStack?: KubePrometheusStack;
+  public readonly observability?: Observability;
   public readonly gateway?: { readonly namespace: AiNamespace; readonly teams: readonly AiNamespace[]; readonly controllers: AiGatewayControllers; readonly routes: AiGatewayRoutes };
 
   constructor(scope: Construct, id: string, props: AiFactoryStackProps) {
@@ -108,6 +127,18 @@ export class AiFactoryStack extends TerraformStack {
     // and device-plugin config labels, and a taint applied after a pod is placed would evict it.
     const allPoolResources = this.pools.flatMap((p) => p.resources);
 
+    const monitoring = config.monitoring;
+    if (monitoring?.mode === "install") {
+      this.monitoringStack = new KubePrometheusStack(this, "kube-prometheus-stack", {
+        monitoring,
+        pools: env.pools,
+        mirror: config.mirror,
+        dependsOn: allPoolResources,
+      });
+    }
+    // ServiceMonitor, PodMonitor and PrometheusRule CRDs exist once the operator's chart is in.
+    const monitoringCrds = this.monitoringStack === undefined ? [] : [this.monitoringStack.release];
+
     if (config.gpuOperator.enabled) {
       this.gpuOperator = new GpuOperator(this, "gpu-operator", {
         operator: config.gpuOperator,
@@ -115,7 +146,7 @@ export class AiFactoryStack extends TerraformStack {
         mirror: config.mirror,
         serviceMonitorLabels: config.monitoring?.serviceMonitorLabels,
         namespace: this.namespaces.gpuOperator.name,
-        dependsOn: [this.namespaces.gpuOperator.resource, ...allPoolResources],
+        dependsOn: [this.namespaces.gpuOperator.resource, ...allPoolResources, ...monitoringCrds],
       });
     }
 
@@ -145,6 +176,8 @@ export class AiFactoryStack extends TerraformStack {
           ...(m.model.spec.runtimeFiles ?? []).flatMap((set) => modelStore.readyForFiles(set.id)),
           ...pool.resources,
           ...(this.gpuOperator ? [this.gpuOperator.release] : []),
+          // Its chart renders a ServiceMonitor: the CRD must exist.
+          ...monitoringCrds,
         ];
         return new ModelServer(this, `model-${m.model.servedName}`, {
           plan: m,
@@ -185,6 +218,28 @@ export class AiFactoryStack extends TerraformStack {
       this.gateway = { namespace, teams, controllers, routes };
     }
 
+    // Dashboards and rules generated from the plan and the cost model, for the Prometheus and
+    // Grafana of `monitoring` (installed or existing).
+    if (monitoring !== undefined && costs !== undefined) {
+      const input = { environment: config.name, plan, costs, modelsNamespace: config.namespaces.models, gateway: gatewayPlan };
+      const dashboards = Object.fromEntries((props.dashboards ?? []).map((d) => [d.uid, JSON.parse(d.json) as Record<string, unknown>]));
+      // Dashboard JSON is full of Grafana's `${datasource}` variables: literal text for Terraform.
+      const { dashboards: escaped, rules } = escapeTemplates({ dashboards, rules: prometheusRules(input) });
+      const chart = new LocalChart(this, "observability-chart", { chart: OBSERVABILITY_CHART });
+      this.observability = new Observability(this, "observability", {
+        namespace: monitoring.namespace,
+        chartPath: chart.path,
+        values: observabilityValues({
+          monitoring,
+          gateway: gatewayPlan,
+          dashboards: escaped,
+          // The chart's values are plain data: a copy without the readonly marks.
+          rules: { groups: rules.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r })) })) },
+        }),
+        dependsOn: [...monitoringCrds, ...(this.gateway === undefined ? [] : [this.gateway.namespace.resource])],
+      });
+    }
+
     // Default-deny ingress in every namespace the stack creates, and exactly the flows it needs.
     const policiesChart = new LocalChart(this, "policies-chart", { chart: "ai-factory-policies" });
     this.policies = new AiFactoryPolicies(this, "policies", {
@@ -194,6 +249,7 @@ export class AiFactoryStack extends TerraformStack {
       dependsOn: [
         this.namespaces.gpuOperator.resource,
         this.namespaces.models.resource,
+        ...(this.monitoringStack === undefined ? [] : [this.monitoringStack.namespace.resource]),
         ...(this.gateway === undefined
           ? []
           : [this.gateway.namespace.resource, ...this.gateway.teams.map((t) => t.resource), this.gateway.controllers.namespaces.envoyGateway.resource, this.gateway.controllers.namespaces.aiGateway.resource]),

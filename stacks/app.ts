@@ -6,7 +6,7 @@ import { App, Aspects, type StackManifest } from "cdktf";
 import type { Plan } from "../planning/plan";
 import type { CostSummary } from "../planning/tco";
 import type { ResolvedEnvironment } from "../config/resolve";
-import { AiFactoryStack } from "./ai-factory-stack";
+import { AiFactoryStack, type GrafanaDashboard } from "./ai-factory-stack";
 import { PolicyAspect } from "./policy-aspect";
 
 /** What one stack is built from. */
@@ -14,12 +14,14 @@ export interface StackInput {
   readonly env: ResolvedEnvironment;
   readonly plan: Plan;
   readonly costs: CostSummary;
+  /** Grafana dashboards for `monitoring` (report/dashboards.ts, built by the CLI). @default - none */
+  readonly dashboards?: readonly GrafanaDashboard[];
 }
 
 /** Builds the stacks of `inputs` in `app` (no I/O; `app.synth()` writes). */
 export function buildApp(app: App, inputs: readonly StackInput[]): AiFactoryStack[] {
-  return inputs.map(({ env, plan, costs }) => {
-    const stack = new AiFactoryStack(app, env.config.name, { env, plan, costs });
+  return inputs.map(({ env, plan, costs, dashboards }) => {
+    const stack = new AiFactoryStack(app, env.config.name, { env, plan, costs, dashboards });
     // Policy checks at synth (stacks/policy-aspect.ts): a violation fails the synth with exit 1.
     Aspects.of(stack).add(new PolicyAspect({ file: env.file }));
     return stack;

@@ -247,6 +247,9 @@ export function chartPolicyView(chart: string, values: unknown, release: ChartRe
       return { pods: aiGatewayPods(v, release), defaultDenies: [] };
     case "ai-factory-policies":
       return { pods: [], defaultDenies: defaultDenyNamespaces(Object.values(obj(v.networkPolicies))) };
+    case "ai-factory-observability":
+      // Dashboards (ConfigMaps), a PrometheusRule and a PodMonitor: no pod, no namespace.
+      return { pods: [], defaultDenies: [] };
     default:
       throw new Error(
         `policy: ${release.address} installs the local chart ${JSON.stringify(chart)}, which the policy checks do not know; add what it renders to chartPolicyView in stacks/policy-aspect.ts`,

@@ -108,8 +108,8 @@ describe("reading a synthesized output folder", () => {
       else process.env.TMPDIR = saved;
     }
     const models = ["coder", "gpt-oss-120b", "llama-3-3-70b"].map((m) => addressOf(stack, m));
-    // Every local chart: the three model servers, the gateway's and the network policies'.
-    const local = [...models, addressOf(stack, "ai-gateway"), addressOf(stack, "ai-factory-policies")];
+    // Every local chart: the three model servers, the gateway's, the network policies' and the dashboards and rules'.
+    const local = [...models, addressOf(stack, "ai-gateway"), addressOf(stack, "ai-factory-policies"), addressOf(stack, "ai-factory-observability")];
     expect(Object.keys(rendered).sort()).toEqual([...local].sort());
     for (const address of local) expect(objectsOf(rendered[address]).length).toBeGreaterThan(0);
     expect(rendered[addressOf(stack, "gpu-operator")]).toBeUndefined();
@@ -203,7 +203,7 @@ describe("reading a synthesized output folder", () => {
   test("GIVEN a folder WHEN read as a side with render THEN it is labelled as given and rendered; without helm THEN a note says so", async () => {
     const side = await readSide("cdktf.out", { cwd: root, render: true, env: testEnv(), projectRoot: REPO });
     expect(side.label).toBe("cdktf.out");
-    expect(Object.keys(side.environments.prod.rendered ?? {})).toHaveLength(5);
+    expect(Object.keys(side.environments.prod.rendered ?? {})).toHaveLength(6);
     const noHelm = await readSide("cdktf.out", { cwd: root, render: true, env: { PATH: "" }, projectRoot: fresh() });
     expect(noHelm.notes).toEqual([HELM_NOT_FOUND_NOTE]);
     expect(noHelm.environments.prod.rendered).toBeUndefined();

@@ -85,7 +85,9 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     const head = await synth({ prod: editYaml(prod, setIn(["models", "llama-3.3-70b", "replicas"], 3)) });
     const data = await json(base, head);
     const env = data.environments[0];
-    expect(env.counts).toEqual({ added: 0, changed: 1, replaced: 0, moved: 0, destroyed: 0 });
+    // The model's release, and the dashboards and rules: a model's share of the hourly cost follows its GPUs.
+    expect(env.counts).toEqual({ added: 0, changed: 2, replaced: 0, moved: 0, destroyed: 0 });
+    expect(env.resources.map((r) => r.address.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["helm_release.model-llama-33-70b_release", "helm_release.observability_release"]);
     const release = env.resources.find((r) => r.address.startsWith("helm_release.model-llama-33-70b"));
     expect(release?.action).toBe("update");
     expect(release?.values).toEqual(expect.arrayContaining([expect.objectContaining({ topic: "replicas", before: 2, after: 3 })]));
@@ -94,7 +96,7 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     expect(deployment?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ path: "spec.replicas", before: 2, after: 3 })]));
     expect(env.dangers).toEqual([]);
     const md = await diff([base, head, "--format", "md"]);
-    expect(md.out).toMatch(/\*\*prod\*\*: monthly TCO unchanged · 0 added · 1 changed · 0 destroyed/);
+    expect(md.out).toMatch(/\*\*prod\*\*: monthly TCO unchanged · 0 added · 2 changed · 0 destroyed/);
   });
 
   test("GIVEN a new model WHEN diffed THEN its prefetch Job and release are added, the claim grows, and nothing is destroyed", async () => {
@@ -129,7 +131,7 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     expect(added.length).toBeGreaterThanOrEqual(2);
   });
 
-  test("GIVEN dearer electricity WHEN diffed THEN only the cost changes, by the energy worked by hand", async () => {
+  test("GIVEN dearer electricity WHEN diffed THEN the cost changes by the energy worked by hand, and only the recorded cost figures follow", async () => {
     const head = await synth({ prod: editYaml(prod, setIn(["costs", "electricityUsdPerKwh"], 0.15)) });
     const before = cost(base, "prod");
     const after = cost(head, "prod");
@@ -139,11 +141,13 @@ describe("ai-factory diff on synthesized variants of prod", () => {
     const data = await json(base, head);
     const env = data.environments[0];
     expect(env.status).toBe("changed");
-    expect(env.counts).toEqual({ added: 0, changed: 0, replaced: 0, moved: 0, destroyed: 0 });
+    // Only the recorded cost figures of the rules change, in the dashboards and rules release.
+    expect(env.counts).toEqual({ added: 0, changed: 1, replaced: 0, moved: 0, destroyed: 0 });
+    expect(env.resources[0].address).toMatch(/^helm_release\.observability_release_/);
     const tco = env.cost?.rows.find((r) => r.label === "Monthly TCO");
     expect(tco?.head! - tco?.base!).toBeCloseTo(energyDelta, 6);
     const md = await diff([base, head, "--format", "md"]);
-    expect(md.out).toContain(`**prod**: monthly TCO ${signedUsd(before.monthly.tcoUsd, after.monthly.tcoUsd)} · 0 added · 0 changed · 0 destroyed`);
+    expect(md.out).toContain(`**prod**: monthly TCO ${signedUsd(before.monthly.tcoUsd, after.monthly.tcoUsd)} · 0 added · 1 changed · 0 destroyed`);
     // The cumulative cost over the horizon, as a chart GitHub renders in the comment.
     expect(md.out).toContain("```mermaid");
     expect(md.out).toContain("xychart-beta");

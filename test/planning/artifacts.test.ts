@@ -107,3 +107,24 @@ describe("environmentArtifacts: the gateway's charts and images", () => {
     expect(environmentArtifacts(env, plan).images.filter((i) => i.upstream.includes("envoyproxy") || i.upstream.includes("redis"))).toEqual([]);
   });
 });
+
+describe("environmentArtifacts: the installed monitoring stack", () => {
+  test("GIVEN monitoring mode install behind a mirror WHEN listed THEN the kube-prometheus-stack chart and its nine images are there", () => {
+    const { env, plan } = plannedFromYaml(yaml(`${MIRROR}monitoring: { mode: install }\n`));
+    const a = environmentArtifacts(env, plan);
+    // Read at prometheus-community/helm-charts kube-prometheus-stack-88.5.3 and its subcharts' values.
+    const images = [
+      "docker.io/grafana/grafana:13.2.0",
+      "ghcr.io/jkroepke/kube-webhook-certgen:1.8.7",
+      "quay.io/kiwigrid/k8s-sidecar:2.10.1",
+      "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1",
+      "quay.io/prometheus-operator/prometheus-operator:v0.93.1",
+      "quay.io/prometheus/alertmanager:v0.34.0",
+      "quay.io/prometheus/node-exporter:v1.12.1-distroless",
+      "quay.io/prometheus/prometheus:v3.14.0-distroless",
+      "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0",
+    ];
+    for (const upstream of images) expect(a.images).toContainEqual(expect.objectContaining({ upstream, pulledAs: `harbor.corp.example/mirror/${upstream}` }));
+    expect(a.charts).toContainEqual(expect.objectContaining({ chart: "kube-prometheus-stack", version: "88.5.3", installedFrom: "oci://harbor.corp.example/charts" }));
+  });
+});

@@ -599,3 +599,74 @@ describe("networkEndpoints", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe("monitoring.mode: install (kube-prometheus-stack in a namespace of ours)", () => {
+  const INSTALL = exampleInput("prod", (doc) => doc.set("monitoring", { mode: "install" }));
+
+  test("GIVEN prod with mode install WHEN the input is built THEN the monitoring namespace is ours and KEDA (prod autoscales) is a client", () => {
+    expect(INSTALL.installedMonitoring).toEqual({ kedaNamespace: "keda" });
+    expect(managedNamespaces(INSTALL)).toEqual(["ai-gateway", "ai-models", "envoy-ai-gateway-system", "envoy-gateway-system", "gpu-operator", "monitoring", "team-documents"]);
+  });
+
+  test("GIVEN prod with mode install WHEN the flows are computed THEN the installed Prometheus scrapes, and the stack's own connections are exactly the hand-written table", () => {
+    const rows = networkFlows(INSTALL).map(row);
+    expect(rows.filter((r) => r.startsWith("monitoring/any-pod"))).toEqual([]);
+    expect(rows.filter((r) => r.includes("monitoring/"))).toEqual([
+      "monitoring/prometheus → ai-models/model-servers 8000/TCP",
+      "monitoring/prometheus → gpu-operator/dcgm-exporter 9400/TCP",
+      "monitoring/prometheus → envoy-gateway-system/envoy-proxies 1064/TCP,19001/TCP",
+      "monitoring/prometheus → envoy-gateway-system/envoy-gateway 19001/TCP",
+      "monitoring/prometheus → envoy-gateway-system/envoy-ratelimit 19001/TCP",
+      "monitoring/prometheus → envoy-ai-gateway-system/ai-gateway-controller 8080/TCP",
+      "users[0.0.0.0/0,::/0] → monitoring/grafana 3000/TCP",
+      "monitoring/grafana → monitoring/prometheus 9090/TCP",
+      "monitoring/grafana → monitoring/alertmanager 9093/TCP",
+      "monitoring/prometheus → monitoring/alertmanager 8080/TCP,9093/TCP",
+      "monitoring/prometheus → monitoring/prometheus 8080/TCP,9090/TCP",
+      "monitoring/prometheus → monitoring/prometheus-operator 10250/TCP",
+      "monitoring/prometheus → monitoring/grafana 3000/TCP",
+      "monitoring/prometheus → monitoring/kube-state-metrics 8080/TCP",
+      "api-server[0.0.0.0/0,::/0] → monitoring/prometheus-operator 10250/TCP",
+      "keda/keda-operator → monitoring/prometheus 9090/TCP",
+    ]);
+  });
+
+  test("GIVEN prod with mode install WHEN the policies are checked THEN every flow is allowed and nothing else is (the synth-time check passes)", () => {
+    const { policies, problems } = analyse(INSTALL);
+    expect(problems).toEqual([]);
+    expect(policies.filter((p) => p.metadata.namespace === "monitoring").map((p) => p.metadata.name)).toEqual([
+      "default-deny-ingress",
+      "ingress-alertmanager",
+      "ingress-grafana",
+      "ingress-kube-state-metrics",
+      "ingress-prometheus",
+      "ingress-prometheus-operator",
+    ]);
+  });
+
+  test("GIVEN mode install WHEN the model servers' policy is built THEN only the installed Prometheus' pods, not the whole namespace, reach port 8000", () => {
+    const rule = find(analyse(INSTALL).policies, "ai-models/ingress-model-servers").spec.ingress!.find((r) => JSON.stringify(r.from).includes('"monitoring"'))!;
+    expect(rule.from).toEqual([
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kube-prometheus-stack-prometheus" } },
+      },
+    ]);
+  });
+
+  test("GIVEN mode install and no autoscaled model WHEN the flows are computed THEN KEDA reaches nothing", () => {
+    const input = exampleInput("dev", (doc) => doc.set("monitoring", { mode: "install", namespace: "observability" }));
+    expect(input.installedMonitoring).toEqual({});
+    expect(networkFlows(input).map(row).filter((r) => r.includes("keda"))).toEqual([]);
+    expect(analyse(input).problems).toEqual([]);
+  });
+
+  test("GIVEN mode install WHEN the Grafana policy admits the whole namespace's pods instead of Grafana's THEN the checker reports Alertmanager and the operator reachable", () => {
+    const { flows, policies, endpoints } = analyse(INSTALL);
+    const widened = copy(policies);
+    const prometheus = widened.find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "ingress-prometheus")!;
+    for (const rule of prometheus.spec.ingress) for (const peer of rule.from) if (peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "grafana") delete peer.podSelector;
+    const found = messages(checkNetworkPolicies(widened as NetworkPolicy[], flows, endpoints), "undeclared-connection");
+    expect(found).toContainEqual(expect.stringMatching(/^undeclared connection allowed: monitoring\/alertmanager → monitoring\/prometheus on 9090\/TCP/));
+  });
+});

@@ -102,6 +102,29 @@ describe("the gateway in the synthesized prod stack", () => {
   });
 });
 
+describe("dashboards and rules in the synthesized prod stack", () => {
+  test("GIVEN prod (an existing Prometheus) WHEN synthesized and rendered THEN the dashboards reach Grafana with their ${datasource} variables intact, labelled for its sidecar", async () => {
+    const prod = await synth("prod");
+    const release = releases(prod).find((r) => r.chart.startsWith("assets/observability-chart_"))!;
+    // Terraform's escape of Grafana's variables in the values, which Terraform undoes before Helm sees them.
+    expect(release.values[0]).toContain("$${datasource}");
+    const objects = prod.rendered[release.name];
+    const dashboards = objects.filter((o) => o.kind === "ConfigMap");
+    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual(["ai-factory-dashboard-aif-prod-gpus", "ai-factory-dashboard-aif-prod-models", "ai-factory-dashboard-aif-prod-teams"]);
+    for (const d of dashboards) {
+      expect(d.metadata.labels.grafana_dashboard).toBe("1");
+      const json = Object.values(d.data as Record<string, string>)[0];
+      expect(json).toContain('"uid":"${datasource}"');
+      expect(json).not.toContain("$${");
+      // Helm reads values as YAML 1.1, where a bare `y` key is `true`: every panel keeps its row (constructs/helm-values.ts).
+      const dashboard = JSON.parse(json) as { panels: Array<{ gridPos: Record<string, number> }> };
+      for (const row of dashboard.panels) expect(Object.keys(row.gridPos).sort()).toEqual(["h", "w", "x", "y"]);
+    }
+    const rule = objects.find((o) => o.kind === "PrometheusRule")!;
+    expect(rule.metadata.labels).toMatchObject({ release: "kube-prometheus-stack" });
+  });
+});
+
 describe("the gateway in dev", () => {
   test("GIVEN dev (tls: false) WHEN synthesized THEN the gateway listens on plain HTTP 80 and the policies admit clients on Envoy's container port 10080", async () => {
     const dev = await synth("dev");

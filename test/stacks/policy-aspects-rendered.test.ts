@@ -142,7 +142,9 @@ describe("policy rules over the local charts as Helm renders them for the exampl
   test("GIVEN the examples WHEN synthesized THEN each renders its model servers, its gateway and its policies from local charts", () => {
     for (const { env, releases } of synthesized) {
       const charts = releases.map((r) => r.chart);
-      expect({ env, charts: [...new Set(charts)].sort() }).toEqual({ env, charts: ["ai-factory-policies", "ai-gateway", "model-server"] });
+      // Dashboards and rules only where the file declares a Prometheus (staging and prod).
+      const observability = env === "dev" ? [] : ["ai-factory-observability"];
+      expect({ env, charts: [...new Set(charts)].sort() }).toEqual({ env, charts: [...observability, "ai-factory-policies", "ai-gateway", "model-server"].sort() });
     }
     const kinds = new Set(renderedPods().map((p) => `${p.owner.chart?.name} ${p.owner.kind}`));
     expect([...kinds].sort()).toEqual(["ai-gateway Deployment", "ai-gateway EnvoyProxy", "model-server Deployment"]);
