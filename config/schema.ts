@@ -541,6 +541,10 @@ export const DemandSchema = z
       .max(60, atMost(60, "seconds per output token; a slower target is no latency target"))
       .optional()
       .describe("Latency target: at most this many seconds per output token for one sequence (0.04 = 25 tokens/s)."),
+    maxSecondsToFirstToken: positive
+      .max(600, atMost(600, "seconds to the first token; a slower target is no latency target"))
+      .optional()
+      .describe("Latency target: the 95th percentile of time to first token, seconds (prompt processing and queueing); alerted on, not sized for."),
   })
   .describe("Expected load of a model.");
 

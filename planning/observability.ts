@@ -629,9 +629,22 @@ function modelAlerts(input: ObservabilityInput, thresholds: AlertThresholds): Al
         `A replica of ${name} has used more than ${thresholds.kvCacheUsageRatio * 100}% of its KV cache for 10 minutes: vLLM preempts sequences instead of batching more. Add replicas, lower maxConcurrentSequences or use an fp8 KV cache.`,
       ),
     );
+    const ttftTarget = d.demand?.maxSecondsToFirstToken;
+    if (ttftTarget !== undefined) {
+      out.push(
+        alert(
+          "AiFactoryTimeToFirstTokenHigh",
+          `${q.ttftSeconds(0.95)} > ${promNumber(ttftTarget)}`,
+          "15m",
+          "warning",
+          labels,
+          `${name} answers slower than its time-to-first-token target`,
+          `The 95th percentile of vLLM's time to first token for ${name} has been above ${ttftTarget} s (models.${name}.demand.maxSecondsToFirstToken) for 15 minutes: requests queue or prompts take long to process. Add replicas or shorten prompts.`,
+        ),
+      );
+    }
     const target = d.demand?.maxSecondsPerOutputToken;
     if (target !== undefined) {
-      // The environment format has no time-to-first-token target: the latency target it has is per output token.
       out.push(
         alert(
           "AiFactoryInterTokenLatencyHigh",

@@ -276,6 +276,7 @@ function modelRows(input: ObservabilityInput): RowSpec[] {
     const q = modelQueries(input.modelsNamespace, name);
     const peak = plannedPeakTokensPerSecond(model);
     const target95 = model.model.deployment.demand?.maxSecondsPerOutputToken;
+    const ttftTarget = model.model.deployment.demand?.maxSecondsToFirstToken;
     const a = model.allocation;
     return {
       title: `Model ${name}: ${model.model.replicas.max} × ${a.count} ${a.resourceName} on ${model.model.pool.name}`,
@@ -305,10 +306,16 @@ function modelRows(input: ObservabilityInput): RowSpec[] {
         {
           kind: "timeseries",
           title: "Time to first token",
-          description: "Percentiles of vllm:time_to_first_token_seconds over 5 minutes (no target: the environment format has none).",
+          description:
+            "Percentiles of vllm:time_to_first_token_seconds over 5 minutes." +
+            (ttftTarget === undefined ? "" : ` Target: models.${name}.demand.maxSecondsToFirstToken (alert on p95).`),
           unit: "s",
           min: 0,
-          targets: [target(q.ttftSeconds(0.5), "p50"), target(q.ttftSeconds(0.95), "p95")],
+          targets: [
+            target(q.ttftSeconds(0.5), "p50"),
+            target(q.ttftSeconds(0.95), "p95"),
+            ...(ttftTarget === undefined ? [] : [target(`vector(${promNumber(ttftTarget)})`, "target")]),
+          ],
         },
         {
           kind: "timeseries",

@@ -122,3 +122,13 @@ describe("the gateway's footprint", () => {
     );
   });
 });
+
+describe("demand: a time-to-first-token target", () => {
+  test("GIVEN a target of 0 or over 600 s WHEN validated THEN each is refused with its bound", () => {
+    const withTarget = (t: number) => modelsEnvYaml(POOL, `  chat: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192, demand: { tokensPerDay: 1000, maxSecondsToFirstToken: ${t} } }`);
+    expect(resolveProblems(withTarget(0)).join("\n")).toMatch(/models\.chat\.demand\.maxSecondsToFirstToken: must be more than 0/);
+    expect(resolveProblems(withTarget(601)).join("\n")).toMatch(
+      /models\.chat\.demand\.maxSecondsToFirstToken: must be at most 600 \(seconds to the first token; a slower target is no latency target\)/,
+    );
+  });
+});

@@ -233,6 +233,17 @@ describe("prometheusRules: alerts", () => {
     );
   });
 
+  test("GIVEN coder's maxSecondsToFirstToken 2 WHEN built THEN only coder has a time-to-first-token alert, on p95 > 2 s for 15 minutes", () => {
+    const ttft = alerts(PROD_RULES).filter((a) => a.alert === "AiFactoryTimeToFirstTokenHigh");
+    expect(ttft).toHaveLength(1);
+    expect(ttft[0].labels).toMatchObject({ model_name: "coder", severity: "warning" });
+    expect(ttft[0].for).toBe("15m");
+    expect(ttft[0].expr).toBe(
+      'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="ai-models", model_name="coder"}[5m]))) > 2',
+    );
+    expect(ttft[0].annotations.summary).toBe("coder answers slower than its time-to-first-token target");
+  });
+
   test("GIVEN each model's demand WHEN built THEN demand above tokensPerDay / 86400 × peakToAverage for 30 minutes alerts", () => {
     const peak = Object.fromEntries(alerts(PROD_RULES).filter((a) => a.alert === "AiFactoryDemandAbovePlannedPeak").map((a) => [a.labels.model_name, a]));
     expect(Number(peak.coder.expr.split(" > ")[1])).toBeCloseTo((2e9 / 86400) * 2, 9);
