@@ -90,6 +90,30 @@ export function stackWorkloads(env: ResolvedEnvironment, plan: Plan): Workload[]
   for (const m of plan.models) {
     workloads.push({ name: `model server "${m.model.servedName}"`, placement: modelServerPlacement(m.model.pool), reach: "somewhere" });
   }
+  if (config.monitoring?.mode === "install") {
+    // kube-prometheus-stack 88.5.3 values.yaml: Alertmanager L1160/L1198, the operator L3434/L3439,
+    // Prometheus L4354/L4421; kube-state-metrics 8.4.0 values.yaml L360/L376; grafana 12.11.1
+    // values.yaml L438/L443: no node selector, no toleration, and the stack's values add none
+    // (the node exporter, a per-node agent, tolerates every pool's taint).
+    const anywhere: Placement = { nodeSelector: {}, tolerations: [] };
+    for (const name of ["the Prometheus Operator", "Prometheus", "Alertmanager", "Grafana", "kube-state-metrics"]) {
+      workloads.push({ name, placement: anywhere, reach: "somewhere" });
+    }
+  }
+  if (config.gateway !== undefined) {
+    // No node selector and no toleration: envoyproxy/gateway v1.8.3 charts/gateway-helm/values.tmpl.yaml
+    // L94-101 (controller) and L158-160 (certgen), the Envoy proxies and the rate limit service as
+    // Envoy Gateway launches them, envoyproxy/ai-gateway v1.1.0 ai-gateway-helm values.yaml L278-279,
+    // and Redis in charts/ai-gateway; the gateway's values add none.
+    const anywhere: Placement = { nodeSelector: {}, tolerations: [] };
+    workloads.push(
+      { name: "the Envoy Gateway controller", placement: anywhere, reach: "somewhere" },
+      { name: "the gateway's Envoy proxies", placement: anywhere, reach: "somewhere" },
+      { name: "the gateway's rate limit service", placement: anywhere, reach: "somewhere" },
+      { name: "the gateway's Redis", placement: anywhere, reach: "somewhere" },
+      { name: "the AI Gateway controller", placement: anywhere, reach: "somewhere" },
+    );
+  }
   return workloads;
 }
 

@@ -52,7 +52,7 @@ describe("checkScheduling: the dev example", () => {
       }
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).message.split("\n")).toEqual([
-        'environments/dev.yaml: nodePools.workstation.taint: no node can run the GPU Operator Deployment, the NFD master, the NFD garbage collector, the NFS CSI controller and the prefetch Jobs: pool "workstation" has the taint nvidia.com/gpu=present:NoSchedule, which they do not tolerate; the cluster has no other nodes (cluster.otherNodes: false); set nodePools.workstation.taint: false (a cluster without other nodes has nothing to keep off its GPU nodes), or declare the cluster\'s other nodes under cluster.otherNodes',
+        'environments/dev.yaml: nodePools.workstation.taint: no node can run the GPU Operator Deployment, the NFD master, the NFD garbage collector, the NFS CSI controller, the prefetch Jobs, the Envoy Gateway controller, the gateway\'s Envoy proxies, the gateway\'s rate limit service, the gateway\'s Redis and the AI Gateway controller: pool "workstation" has the taint nvidia.com/gpu=present:NoSchedule, which they do not tolerate; the cluster has no other nodes (cluster.otherNodes: false); set nodePools.workstation.taint: false (a cluster without other nodes has nothing to keep off its GPU nodes), or declare the cluster\'s other nodes under cluster.otherNodes',
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -171,5 +171,29 @@ describe("rejections", () => {
     ).toEqual([]);
     expect(rejections(group, { nodeSelector: {}, tolerations: [], requiredNodeAffinity: [term("zone", "NotIn", ["a"])] })).toEqual([{ kind: "affinity", what: "" }]);
     expect(rejections(group, { nodeSelector: {}, tolerations: [], requiredNodeAffinity: [term("gpu", "DoesNotExist")] })).toEqual([]);
+  });
+});
+
+describe("checkScheduling: the gateway's pods", () => {
+  const GATEWAY = "gateway:\n  hostname: ai.lab.example\n  tls: false\n  teams:\n    t: { keySecret: k }\n";
+
+  test("GIVEN a gateway and a tainted pool as the only nodes WHEN checked THEN its controllers, proxies, rate limit service and Redis are named among the pods without a node", () => {
+    const lines = schedulingProblems(envYaml({ otherNodes: "false", extra: GATEWAY }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      "the Envoy Gateway controller, the gateway's Envoy proxies, the gateway's rate limit service, the gateway's Redis and the AI Gateway controller: pool \"ws\" has the taint nvidia.com/gpu=present:NoSchedule",
+    );
+  });
+
+  test("GIVEN a gateway and the cluster's other nodes WHEN checked THEN its pods run there and nothing is reported", () => {
+    expect(schedulingProblems(envYaml({ extra: GATEWAY }))).toEqual([]);
+  });
+});
+
+describe("checkScheduling: the installed monitoring stack", () => {
+  test("GIVEN monitoring mode install and a tainted pool as the only nodes WHEN checked THEN Prometheus, Alertmanager, Grafana and the rest are named", () => {
+    const lines = schedulingProblems(envYaml({ otherNodes: "false", extra: "monitoring: { mode: install }\n" }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("the Prometheus Operator, Prometheus, Alertmanager, Grafana and kube-state-metrics: pool \"ws\" has the taint");
   });
 });
