@@ -414,6 +414,8 @@ export class PolicyAspect implements IAspect {
     const chart = typeof attributes.chart === "string" ? this.localCharts(stack, state).get(attributes.chart) : undefined;
     // An upstream chart (from a repository): not rendered here; see the file's comment.
     if (chart === undefined || text(attributes.repository) !== undefined) return;
+    // Dashboards, rules and monitors: no pod and no namespace, so its (large) values need no reading.
+    if (chart === "ai-factory-observability") return;
     const documents = Array.isArray(attributes.values) ? attributes.values : [];
     let values = chartDefaults(chart);
     for (const doc of documents) values = mergeHelmValues(values, typeof doc === "string" ? (parse(doc) ?? {}) : {});
