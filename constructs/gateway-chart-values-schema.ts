@@ -12,6 +12,7 @@
  * the same messages, in `charts/ai-gateway/templates/_helpers.tpl` (`ai-gateway.validate`).
  */
 import { z } from "zod";
+import { helmValuesJsonSchema } from "./helm-json-schema";
 
 import { AI_GATEWAY_INTEGRATION, ENVOY_GATEWAY, REDIS } from "../catalog/upstream";
 import { show } from "../config/errors";
@@ -316,48 +317,10 @@ export function allowedTeamsRegex(teams: readonly string[]): string {
 // JSON Schema for Helm
 // ---------------------------------------------------------------------------------------------
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function acceptsNull(schema: Json): boolean {
-  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return false;
-  if (schema.type === "null") return true;
-  const anyOf = schema.anyOf;
-  return Array.isArray(anyOf) && anyOf.some(acceptsNull);
-}
-
-/**
- * The same normalization as the model-server chart's schema: keys sorted, safe-integer bounds
- * dropped, nullable properties taken out of `required` (Helm deletes keys set to null when it
- * merges values, so those must be optional).
- */
-function normalize(node: Json): Json {
-  if (Array.isArray(node)) return node.map(normalize);
-  if (node === null || typeof node !== "object") return node;
-  const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(node).sort()) {
-    const value = node[key];
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
-    out[key] = normalize(value);
-  }
-  const props = out.properties;
-  if (out.type === "object" && props !== null && typeof props === "object" && !Array.isArray(props)) {
-    const listed = Array.isArray(out.required) ? out.required : [];
-    const required = listed.filter((k): k is string => typeof k === "string" && !acceptsNull(props[k])).sort();
-    if (required.length > 0) out.required = required;
-    else delete out.required;
-    const sorted: { [key: string]: Json } = {};
-    for (const key of Object.keys(out).sort()) sorted[key] = out[key];
-    return sorted;
-  }
-  return out;
-}
-
 /** The JSON Schema (draft-07) of the chart's values, `additionalProperties: false` at every level. */
 export function gatewayChartValuesJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(gatewayChartValuesObject, { target: "draft-7", io: "output" }) as Json;
-  return normalize({
-    ...(generated as { [key: string]: Json }),
-    $comment: "Generated from constructs/gateway-chart-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
+  return helmValuesJsonSchema(gatewayChartValuesObject, "output", {
+    comment: "Generated from constructs/gateway-chart-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
     title: "Values of the ai-gateway chart (Envoy Gateway and Envoy AI Gateway resources)",
-  }) as Record<string, unknown>;
+  });
 }

@@ -12,6 +12,7 @@
  * cannot express them and the chart must also refuse them when used on its own.
  */
 import { z } from "zod";
+import { helmValuesJsonSchema } from "./helm-json-schema";
 
 import { VLLM } from "../catalog/upstream";
 import { show } from "../config/errors";
@@ -718,56 +719,13 @@ export type ModelServerValuesInput = z.input<typeof modelServerValuesSchema>;
 // JSON Schema for Helm
 // ---------------------------------------------------------------------------------------------
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function acceptsNull(schema: Json): boolean {
-  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return false;
-  if (schema.type === "null") return true;
-  const anyOf = schema.anyOf;
-  return Array.isArray(anyOf) && anyOf.some(acceptsNull);
-}
-
-/**
- * Normalizes zod's output for Helm: keys sorted (stable diffs); safe-integer bounds dropped
- * (noise); nullable properties taken out of `required`. zod's output mode lists every defaulted
- * key as required, which is right for Helm (values.yaml supplies it, and an override may not
- * remove it), except for nullable keys: Helm deletes keys whose value is null when it merges
- * values, so those must be optional.
- */
-function normalize(node: Json): Json {
-  if (Array.isArray(node)) return node.map(normalize);
-  if (node === null || typeof node !== "object") return node;
-  const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(node).sort()) {
-    const value = node[key];
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
-    out[key] = normalize(value);
-  }
-  const props = out.properties;
-  if (out.type === "object" && props !== null && typeof props === "object" && !Array.isArray(props)) {
-    const listed = Array.isArray(out.required) ? out.required : [];
-    const required = listed
-      .filter((k): k is string => typeof k === "string" && !acceptsNull(props[k]))
-      .sort();
-    if (required.length > 0) out.required = required;
-    else delete out.required;
-    // Re-insert so `required` keeps its sorted position among the keys.
-    const sorted: { [key: string]: Json } = {};
-    for (const key of Object.keys(out).sort()) sorted[key] = out[key];
-    return sorted;
-  }
-  return out;
-}
-
 /**
  * The JSON Schema (draft-07, which every Helm 3 release understands) of the chart's values, with
  * `additionalProperties: false` on every object, so a misspelt key fails `helm install`.
  */
 export function modelServerValuesJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(modelServerValuesObject, { target: "draft-7", io: "output" }) as Json;
-  return normalize({
-    ...(generated as { [key: string]: Json }),
-    $comment: "Generated from constructs/model-server-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
+  return helmValuesJsonSchema(modelServerValuesObject, "output", {
+    comment: "Generated from constructs/model-server-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
     title: "Values of the model-server chart (vLLM OpenAI-compatible server)",
-  }) as Record<string, unknown>;
+  });
 }

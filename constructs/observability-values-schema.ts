@@ -11,6 +11,7 @@
  * the chart's `_helpers.tpl` (`observability.validate`).
  */
 import { z } from "zod";
+import { helmValuesJsonSchema } from "./helm-json-schema";
 
 import { KUBE_PROMETHEUS_STACK } from "../catalog/upstream";
 import { show } from "../config/errors";
@@ -160,29 +161,13 @@ export type RuleGroup = z.infer<typeof RuleGroupSchema>;
 // ---------------------------------------------------------------------------------------------
 // JSON Schema for Helm
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function sortKeys(node: Json): Json {
-  if (Array.isArray(node)) return node.map(sortKeys);
-  if (node === null || typeof node !== "object") return node;
-  const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(node).sort()) {
-    const value = node[key];
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
-    out[key] = sortKeys(value);
-  }
-  return out;
-}
-
 /**
  * The JSON Schema (draft-07) of the chart's values: `additionalProperties: false` on every object
  * of ours; a dashboard's JSON model is free-form (Grafana's schema is not ours to repeat).
  */
 export function observabilityValuesJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(observabilityValuesObject, { target: "draft-7", io: "input" }) as { [key: string]: Json };
-  return sortKeys({
-    ...generated,
-    $comment: "Generated from constructs/observability-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
+  return helmValuesJsonSchema(observabilityValuesObject, "input", {
+    comment: "Generated from constructs/observability-values-schema.ts by scripts/gen-chart-schema.ts; do not edit.",
     title: "Values of the ai-factory-observability chart (dashboards, PrometheusRule, gateway PodMonitor)",
-  }) as Record<string, unknown>;
+  });
 }

@@ -13,6 +13,7 @@
  * is open, so no policy set that differs from the flows is ever synthesized.
  */
 import { z } from "zod";
+import { helmValuesJsonSchema } from "./helm-json-schema";
 import { DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY, LABEL_VALUE } from "../config/kubernetes-names";
 import type { ResolvedEnvironment } from "../config/resolve";
 import type { GatewayPlan } from "../planning/gateway";
@@ -124,28 +125,12 @@ export const PoliciesValuesSchema = z.strictObject({
 /** The chart's values, as validated. */
 export type PoliciesValues = z.infer<typeof PoliciesValuesSchema>;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function sortKeys(node: Json): Json {
-  if (Array.isArray(node)) return node.map(sortKeys);
-  if (node === null || typeof node !== "object") return node;
-  const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(node).sort()) {
-    const value = node[key];
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
-    out[key] = sortKeys(value);
-  }
-  return out;
-}
-
 /** The JSON Schema (draft-07) of the chart's values, `additionalProperties: false` on every object. */
 export function policiesValuesJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(PoliciesValuesSchema, { target: "draft-7", io: "input" }) as { [key: string]: Json };
-  return sortKeys({
-    ...generated,
-    $comment: "Generated from constructs/policies-values.ts (policiesValuesJsonSchema); do not edit.",
+  return helmValuesJsonSchema(PoliciesValuesSchema, "input", {
+    comment: "Generated from constructs/policies-values.ts (policiesValuesJsonSchema); do not edit.",
     title: "Values of the ai-factory-policies chart (NetworkPolicies, ResourceQuotas, LimitRanges)",
-  }) as Record<string, unknown>;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
