@@ -208,7 +208,7 @@ export const ENVOY_GATEWAY = {
       url: `${ENVOY_GATEWAY_REF}/api/v1alpha1/shared_types.go`,
       date: "2026-11-30",
       note:
-        "L29 DefaultEnvoyProxyImage = docker.io/envoyproxy/envoy:distroless-v1.38.3; L37 DefaultRateLimitImage = docker.io/envoyproxy/ratelimit:1e50889b (bumped from ff287602 in v1.8.2); L35 DefaultShutdownManagerImage = gateway-dev:latest is not used with the chart, which overrides it (templates/_helpers.tpl L237-238).",
+        "L29 DefaultEnvoyProxyImage = docker.io/envoyproxy/envoy:distroless-v1.38.3; L37 DefaultRateLimitImage = docker.io/envoyproxy/ratelimit:1e50889b (bumped from ff287602 in v1.8.2); L35 DefaultShutdownManagerImage (the gateway-dev image, floating tag) is not used with the chart, which overrides it (templates/_helpers.tpl L237-238).",
     },
     {
       url: `${ENVOY_GATEWAY_REF}/charts/gateway-helm/templates/_helpers.tpl`,
