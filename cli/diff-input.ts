@@ -298,10 +298,12 @@ async function renderRelease(helm: string, home: string, stackDir: string, key: 
  * `stackDir`) with `helm template`, by address (`helm_release.<name>`). Upstream charts (a
  * `repository`, a URL) are left out; a chart that cannot be rendered gets `{ error }`.
  */
-export async function renderLocalCharts(stackDir: string, stack: TerraformJson, helm: string): Promise<Record<string, RenderedRelease>> {
+export async function renderLocalCharts(stackDir: string, stack: TerraformJson, helm: string, tempRoot: string = os.tmpdir()): Promise<Record<string, RenderedRelease>> {
   const releases = stack.resource?.helm_release ?? {};
   const root = path.resolve(stackDir);
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), HELM_HOME_PREFIX));
+  const home = fs.mkdtempSync(path.join(tempRoot, HELM_HOME_PREFIX));
+  temporaries.set(home, undefined);
+  removeTemporariesOnSignal();
   try {
     const rendered = await Promise.all(
       Object.keys(releases)
@@ -316,19 +318,20 @@ export async function renderLocalCharts(stackDir: string, stack: TerraformJson, 
     );
     return Object.fromEntries(rendered.filter((r): r is [string, RenderedRelease] => r !== undefined));
   } finally {
+    temporaries.delete(home);
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
 
 /** `snapshot` with the local charts of each environment in `outdir` rendered, or the helm-not-found note. */
-async function withRendered(outdir: string, snapshot: OutputSnapshot, helm: string | undefined): Promise<OutputSnapshot> {
+async function withRendered(outdir: string, snapshot: OutputSnapshot, helm: string | undefined, tempRoot: string): Promise<OutputSnapshot> {
   if (helm === undefined) return { ...snapshot, notes: [...(snapshot.notes ?? []), HELM_NOT_FOUND_NOTE] };
   const names = Object.keys(snapshot.environments);
   const rendered = await Promise.all(
     names.map(async (name) => {
       const env = snapshot.environments[name];
       if (env.stack === undefined) return env;
-      return { ...env, rendered: await renderLocalCharts(path.join(outdir, "stacks", name), env.stack, helm) };
+      return { ...env, rendered: await renderLocalCharts(path.join(outdir, "stacks", name), env.stack, helm, tempRoot) };
     }),
   );
   return { ...snapshot, environments: Object.fromEntries(names.map((n, i) => [n, rendered[i]])) };
@@ -348,6 +351,8 @@ export interface ReadSideOptions {
   readonly log?: (line: string) => void;
   /** Where the pinned helm is looked for (`node_modules/.bin/helm`). @default - this ai-factory installation */
   readonly projectRoot?: string;
+  /** Where temporary checkouts and Helm homes are made. @default os.tmpdir() */
+  readonly tempRoot?: string;
 }
 
 /** This installation's root: two up from dist/cli/, one up from cli/ in the sources. */
@@ -395,25 +400,30 @@ function extractTree(gitRoot: string, commit: string, into: string, env: NodeJS.
   });
 }
 
-/** Temporary checkouts in use, removed on SIGINT, SIGTERM or SIGHUP too (a `finally` does not run when a signal ends the process). */
-const checkouts = new Set<string>();
+/**
+ * Temporary directories in use (checkouts, by the project prefix inside them, and Helm homes),
+ * removed on SIGINT, SIGTERM or SIGHUP too: a `finally` does not run when a signal ends the process.
+ */
+const temporaries = new Map<string, string | undefined>();
 
-function removeCheckout(tmp: string, prefix: string): void {
+function removeTemporary(tmp: string, prefix: string | undefined): void {
   // Only the link: never what it points to.
-  const link = path.join(tmp, prefix, "node_modules");
-  if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+  if (prefix !== undefined) {
+    const link = path.join(tmp, prefix, "node_modules");
+    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 let signalsHandled = false;
 
-/** Removes the checkouts in use when a signal ends the process, then ends it by that signal as it would have been. */
-function removeCheckoutsOnSignal(prefix: string): void {
+/** Removes the temporary directories in use when a signal ends the process, then ends it by that signal as it would have been. */
+function removeTemporariesOnSignal(): void {
   if (signalsHandled) return;
   signalsHandled = true;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
-      for (const tmp of checkouts) removeCheckout(tmp, prefix);
+      for (const [tmp, prefix] of temporaries) removeTemporary(tmp, prefix);
       process.kill(process.pid, signal);
     });
   }
@@ -428,9 +438,10 @@ async function readRef(spec: string, commit: string, gitRoot: string, prefix: st
       spec,
       `synthesizing ${spec} (${short}) failed: ${step} ${r.spawnError !== undefined ? `could not be started (${r.spawnError})` : r.code !== null ? `exited with code ${r.code}` : `was killed by ${r.signal}`}; the end of its output: ${tail(`${r.stdout}\n${r.stderr}`, FAILURE_TAIL_LINES)}`,
     );
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), CHECKOUT_PREFIX));
-  checkouts.add(tmp);
-  removeCheckoutsOnSignal(prefix);
+  const tempRoot = options.tempRoot ?? os.tmpdir();
+  const tmp = fs.mkdtempSync(path.join(tempRoot, CHECKOUT_PREFIX));
+  temporaries.set(tmp, prefix);
+  removeTemporariesOnSignal();
   try {
     log(`synthesizing ${spec} (${short}) in a temporary checkout`);
     try {
@@ -470,10 +481,10 @@ async function readRef(spec: string, commit: string, gitRoot: string, prefix: st
     const display = (file: string) => `${spec} (${short}): ${path.relative(outdir, file).split(path.sep).join("/") || "cdktf.out"}`;
     const snapshot = readOutputFolder(outdir, spec, { display });
     if (!options.render) return snapshot;
-    return await withRendered(outdir, snapshot, findHelm(options.env, options.projectRoot ?? packageRoot()));
+    return await withRendered(outdir, snapshot, findHelm(options.env, options.projectRoot ?? packageRoot()), tempRoot);
   } finally {
-    checkouts.delete(tmp);
-    removeCheckout(tmp, prefix);
+    temporaries.delete(tmp);
+    removeTemporary(tmp, prefix);
   }
 }
 
@@ -494,7 +505,7 @@ export async function readSide(spec: string, options: ReadSideOptions): Promise<
   if (spec !== "" && isDirectory(dir)) {
     const snapshot = readOutputFolder(dir, spec, { display: (file) => displayPath(file, options.cwd) });
     if (!options.render) return snapshot;
-    return withRendered(dir, snapshot, findHelm(options.env, options.projectRoot ?? packageRoot()));
+    return withRendered(dir, snapshot, findHelm(options.env, options.projectRoot ?? packageRoot()), options.tempRoot ?? os.tmpdir());
   }
   // An option is never a ref: `git rev-parse --verify -x` would read it as one.
   const commit = spec === "" || spec.startsWith("-") ? undefined : await git(options.cwd, ["rev-parse", "--verify", "--quiet", `${spec}^{commit}`], options.env);

@@ -62,14 +62,14 @@ function caught(fn: () => unknown): unknown {
   throw new Error("expected an error");
 }
 
-/** Temporary checkouts of git refs left in os.tmpdir(). */
-function leftovers(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(CHECKOUT_PREFIX)).sort();
+/** Temporary checkouts of git refs left in `tempRoot`. */
+function leftovers(tempRoot: string): string[] {
+  return fs.readdirSync(tempRoot).filter((n) => n.startsWith(CHECKOUT_PREFIX)).sort();
 }
 
-/** Helm homes left in os.tmpdir(). */
-function helmHomes(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(HELM_HOME_PREFIX)).sort();
+/** Helm homes left in `tempRoot`. */
+function helmHomes(tempRoot: string): string[] {
+  return fs.readdirSync(tempRoot).filter((n) => n.startsWith(HELM_HOME_PREFIX)).sort();
 }
 
 describe("reading a synthesized output folder", () => {
@@ -96,17 +96,11 @@ describe("reading a synthesized output folder", () => {
   test("GIVEN a synthesized prod WHEN its local charts are rendered THEN each model release has its Deployment and Service in its namespace, and upstream charts are left out", async () => {
     expect(HELM).toBeDefined();
     const stack = readOutputFolder(outdir, "cdktf.out").environments.prod.stack as TerraformJson;
-    // Its private Helm home (in a temporary directory of this test's own) is gone once it returns.
-    const saved = process.env.TMPDIR;
-    process.env.TMPDIR = fresh();
-    let rendered: Record<string, RenderedRelease>;
-    try {
-      rendered = await renderLocalCharts(path.join(outdir, "stacks", "prod"), stack, HELM as string);
-      expect(helmHomes()).toEqual([]);
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-    }
+    // Its private Helm home, made in a temporary directory of this test's own (other test files
+    // render at the same time in /tmp), is gone once it returns.
+    const tempRoot = fresh();
+    const rendered = await renderLocalCharts(path.join(outdir, "stacks", "prod"), stack, HELM as string, tempRoot);
+    expect(helmHomes(tempRoot)).toEqual([]);
     const models = ["coder", "gpt-oss-120b", "llama-3-3-70b"].map((m) => addressOf(stack, m));
     // Every local chart: the three model servers, the gateway's, the network policies' and the dashboards and rules'.
     const local = [...models, addressOf(stack, "ai-gateway"), addressOf(stack, "ai-factory-policies"), addressOf(stack, "ai-factory-observability")];
@@ -233,19 +227,13 @@ describe("reading a git ref", () => {
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
 
-  // A temporary directory of this suite's own (os.tmpdir() follows TMPDIR), so that the check for
-  // leftovers sees no other test file's helm homes or checkouts, running at the same time.
-  const savedTmpdir = process.env.TMPDIR;
+  // A temporary directory of this suite's own, so that the check for leftovers sees no other test
+  // file's helm homes or checkouts, made at the same time. (Setting process.env.TMPDIR would not
+  // do: inside Jest's sandbox it does not reach os.tmpdir().)
   let privateTmp: string;
-  afterAll(() => {
-    if (savedTmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmpdir;
-    fs.rmSync(privateTmp, { recursive: true, force: true });
-  });
 
   beforeAll(async () => {
-    privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "ai-factory-diff-input-tmp-"));
-    process.env.TMPDIR = privateTmp;
+    privateTmp = fresh();
     // A repository of the project as it is now: tracked and new files, without what is built.
     repo = fresh();
     const files = execFileSync("git", ["-C", REPO, "ls-files", "-co", "--exclude-standard", "-z"], { encoding: "utf8" })
@@ -267,9 +255,9 @@ describe("reading a git ref", () => {
     fs.writeFileSync(prod, editYaml(fs.readFileSync(prod, "utf8"), (doc) => doc.setIn(GPT_REPLICAS, 4)));
     git("commit", "--quiet", "-am", "scale gpt-oss-120b to 4");
     headSha = git("rev-parse", "HEAD").trim();
-    before = leftovers();
+    before = leftovers(privateTmp);
     logged = [];
-    base = await readSide("HEAD~1", { cwd: repo, render: true, env: testEnv(), log: (l) => logged.push(l) });
+    base = await readSide("HEAD~1", { cwd: repo, render: true, env: testEnv(), log: (l) => logged.push(l), tempRoot: privateTmp });
   }, 240_000);
 
   test("GIVEN HEAD~1 WHEN read THEN it is the base commit's synthesized output, rendered, not HEAD's", async () => {
@@ -296,7 +284,9 @@ describe("reading a git ref", () => {
     expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
     expect(fs.existsSync(path.join(repo, "cdktf.out"))).toBe(false);
     expect(fs.existsSync(path.join(REPO, "node_modules", ".bin", "helm"))).toBe(true);
-    expect(leftovers().filter((n) => !before.includes(n))).toEqual([]);
+    expect(before).toEqual([]);
+    expect(leftovers(privateTmp)).toEqual([]);
+    expect(helmHomes(privateTmp)).toEqual([]);
   });
 
   test("GIVEN a name that is neither a folder nor a ref WHEN read THEN it is a usage error", async () => {
@@ -313,7 +303,7 @@ describe("reading a git ref", () => {
     git("commit", "--quiet", "-am", "a build that fails");
     const broken = git("rev-parse", "HEAD").trim();
     git("reset", "--quiet", "--hard", headSha);
-    const err = await readSide(broken, { cwd: repo, render: false, env: testEnv() }).then(
+    const err = await readSide(broken, { cwd: repo, render: false, env: testEnv(), tempRoot: privateTmp }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -321,6 +311,8 @@ describe("reading a git ref", () => {
     expect((err as Error).message).toContain(`synthesizing ${broken} (${broken.slice(0, 7)}) failed: \`npm run build\` exited with code 2; the end of its output: `);
     expect((err as Error).message).toMatch(/error TS1005: broken on purpose$/);
     expect(git("status", "--porcelain")).toBe("");
-    expect(leftovers().filter((n) => !before.includes(n))).toEqual([]);
+    expect(before).toEqual([]);
+    expect(leftovers(privateTmp)).toEqual([]);
+    expect(helmHomes(privateTmp)).toEqual([]);
   });
 });
