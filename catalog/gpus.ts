@@ -217,4 +217,47 @@ export const GPUS: readonly GpuSpec[] = [
       },
     ],
   },
+  {
+    id: "rtx-pro-6000-server",
+    name: "NVIDIA RTX PRO 6000 Blackwell Server Edition 96GB",
+    memoryGiB: 96,
+    memoryBandwidthTBps: 1.597,
+    denseTflops: { bf16: 500, fp8: 1000, fp4: 2000 },
+    tdpW: 600,
+    migProfiles: migProfiles(96, [
+      ["1g.24gb", 1 / 4, 4],
+      ["2g.48gb", 1 / 2, 2],
+      ["4g.96gb", 1, 1],
+    ]),
+    sources: [
+      {
+        url: "https://www.akamai.com/site/en/documents/corporate/nvidia-rtx-pro-6000-blackwell-server-edition-datasheet.pdf",
+        date: READ,
+        note:
+          "Server Edition datasheet: 96 GB GDDR7 with ECC, 1,597 GB/s, FP4 4 PFLOPS (footnoted as effective FP4 with sparsity), " +
+          "power up to 600 W (configurable), PCIe 5.0 x16, passive cooling, MIG up to 4 x 24 GB. Read from a public transcription of " +
+          "the datasheet's table; the PDF was not opened for this catalog. Its bandwidth is lower than the Workstation Edition's 1,792 GB/s.",
+      },
+      {
+        url: "https://www.nvidia.com/en-us/data-center/rtx-pro-6000-blackwell-server-edition/",
+        date: READ,
+        note:
+          'Product page, as quoted in public notes: "FP4 Tensor Core 4 PFLOPS", "FP8 Tensor Core 2 PFLOPS", "FP16 | BF16 Tensor Core 1 PFLOP", ' +
+          "1597 GB/s, up to 600 W, without a sparse/dense label. Read as sparse, like the datasheet's FP4 figure, and halved: " +
+          "FP4 2,000, FP8 1,000, BF16 500 dense. The same page's TF32 234 TFLOPS suggests dense BF16 nearer 468; 500 keeps the " +
+          "catalog's 2x per precision step. Derived, not published as dense.",
+      },
+      {
+        url: "https://aws.amazon.com/blogs/machine-learning/accelerate-generative-ai-inference-on-amazon-sagemaker-ai-with-g7e-instances",
+        date: "2026-04",
+        note: "EC2 G7e: NVIDIA RTX PRO 6000 Blackwell Server Edition, 96 GB GDDR7 and 1,597 GB/s per GPU, up to 8 per instance.",
+      },
+      {
+        ...MIG_GUIDE,
+        note:
+          MIG_GUIDE.note +
+          " RTX PRO 6000 Blackwell (Workstation, Max-Q and Server editions): 1g.24gb x4, 2g.48gb x2, 4g.96gb x1.",
+      },
+    ],
+  },
 ];

@@ -36,6 +36,8 @@ export const MODELS: readonly ModelSpec[] = [
     // qk_nope_head_dim and v_head_dim are both 128; the decoupled RoPE part (64) is in attention.
     headDim: 128,
     attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 },
+    // n_routed_experts 256, num_experts_per_tok 8; the one shared expert runs for every token and is not counted here.
+    moe: { experts: 256, expertsPerToken: 8 },
     nativePrecision: "fp8",
     defaultContextTokens: 163_840,
     huggingFace: { repo: "deepseek-ai/DeepSeek-V3", revision: "e815299b0bcbac849fa540c768ef21845365c9eb", gated: false },
@@ -45,8 +47,9 @@ export const MODELS: readonly ModelSpec[] = [
         "deepseek-ai/DeepSeek-V3",
         "e815299b0bcbac849fa540c768ef21845365c9eb",
         "num_hidden_layers 61, hidden_size 7168, num_attention_heads 128, num_key_value_heads 128, kv_lora_rank 512, " +
-          "qk_rope_head_dim 64, qk_nope_head_dim 128, v_head_dim 128, max_position_embeddings 163840; 256 routed + 1 shared " +
-          "experts, 8 per token; FP8 (e4m3, 128x128 block scales) quantization_config. Revision seen as the repository head in a 2026-07 public snapshot.",
+          "qk_rope_head_dim 64, qk_nope_head_dim 128, v_head_dim 128, max_position_embeddings 163840; n_routed_experts 256, " +
+          "n_shared_experts 1, num_experts_per_tok 8 (first_k_dense_replace 3: the first three layers are dense); " +
+          "FP8 (e4m3, 128x128 block scales) quantization_config. Revision seen as the repository head in a 2026-07 public snapshot.",
       ),
       {
         url: "https://arxiv.org/abs/2412.19437",
@@ -70,6 +73,7 @@ export const MODELS: readonly ModelSpec[] = [
     kvHeads: 8,
     headDim: 64,
     attention: { kind: "gqa", slidingWindow: { layers: 18, windowTokens: 128 } },
+    moe: { experts: 128, expertsPerToken: 4 },
     nativePrecision: "mxfp4",
     defaultContextTokens: 131_072,
     huggingFace: { repo: "openai/gpt-oss-120b", revision: "b5c939de8f754692c1647ca79fbf85e8c1e70f8a", gated: false },
@@ -82,7 +86,8 @@ export const MODELS: readonly ModelSpec[] = [
         "b5c939de8f754692c1647ca79fbf85e8c1e70f8a",
         "num_hidden_layers 36, hidden_size 2880, num_attention_heads 64, num_key_value_heads 8, head_dim 64, " +
           "layer_types alternate sliding_attention / full_attention (18 each), sliding_window 128, " +
-          "max_position_embeddings 131072 (YaRN x32 over 4096); 128 experts, 4 per token; MoE weights in MXFP4, attention in BF16.",
+          "max_position_embeddings 131072 (YaRN x32 over 4096); num_local_experts 128, experts_per_token 4; " +
+          "MoE weights in MXFP4, attention in BF16.",
       ),
       {
         url: "https://openai.com/index/gpt-oss-model-card/",
@@ -101,6 +106,7 @@ export const MODELS: readonly ModelSpec[] = [
     kvHeads: 8,
     headDim: 64,
     attention: { kind: "gqa", slidingWindow: { layers: 12, windowTokens: 128 } },
+    moe: { experts: 32, expertsPerToken: 4 },
     nativePrecision: "mxfp4",
     defaultContextTokens: 131_072,
     huggingFace: { repo: "openai/gpt-oss-20b", revision: "6cee5e81ee83917806bbde320786a8fb61efebee", gated: false },
@@ -113,7 +119,7 @@ export const MODELS: readonly ModelSpec[] = [
         "6cee5e81ee83917806bbde320786a8fb61efebee",
         "num_hidden_layers 24, hidden_size 2880, num_attention_heads 64, num_key_value_heads 8, head_dim 64, " +
           "layer_types alternate sliding_attention / full_attention (12 each), sliding_window 128, " +
-          "max_position_embeddings 131072; 32 experts, 4 per token; MoE weights in MXFP4.",
+          "max_position_embeddings 131072; num_local_experts 32, experts_per_token 4; MoE weights in MXFP4.",
       ),
       {
         url: "https://openai.com/index/gpt-oss-model-card/",
@@ -194,6 +200,7 @@ export const MODELS: readonly ModelSpec[] = [
     kvHeads: 4,
     headDim: 128,
     attention: { kind: "gqa" },
+    moe: { experts: 128, expertsPerToken: 8 },
     nativePrecision: "bf16",
     defaultContextTokens: 40_960,
     huggingFace: { repo: "Qwen/Qwen3-30B-A3B", revision: "ad44e777bcd18fa416d9da3bd8f70d33ebb85d39", gated: false },
@@ -202,7 +209,7 @@ export const MODELS: readonly ModelSpec[] = [
         "Qwen/Qwen3-30B-A3B",
         "ad44e777bcd18fa416d9da3bd8f70d33ebb85d39",
         "num_hidden_layers 48, hidden_size 2048, num_attention_heads 32, num_key_value_heads 4, head_dim 128, " +
-          "128 experts, 8 per token, max_position_embeddings 40960 (what vLLM uses by default). " +
+          "num_experts 128, num_experts_per_tok 8, max_position_embeddings 40960 (what vLLM uses by default). " +
           "Revision seen as the repository head in a 2026-07 public snapshot.",
       ),
       cardAt(

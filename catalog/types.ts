@@ -47,6 +47,24 @@ export interface GpuSpec {
   readonly sources: readonly Source[];
 }
 
+/**
+ * How a server's GPUs exchange tensor-parallel traffic (the all-reduces after attention and after
+ * the MLP of every layer).
+ */
+export interface Interconnect {
+  /** `nvlink`: NVLink/NVSwitch between every pair of GPUs; `pcie`: PCIe (through switches or the CPUs). */
+  readonly kind: "nvlink" | "pcie";
+  /** Bandwidth one GPU can send to its peers, one direction, GB/s (10^9 bytes per second), as the datasheet states it. */
+  readonly gbpsPerGpu: number;
+  /**
+   * GPUs that reach each other without crossing from one CPU socket to the other (PCIe servers
+   * spread their GPUs over both sockets); a tensor-parallel group larger than this crosses the
+   * socket link. @default - every GPU of the server (NVLink/NVSwitch)
+   */
+  readonly gpusPerDomain?: number;
+  readonly sources: readonly Source[];
+}
+
 /** A GPU server (one Kubernetes node): price, power and its GPUs. */
 export interface ServerSpec {
   /** Catalog id, e.g. `hgx-h100-8`. */
@@ -59,11 +77,17 @@ export interface ServerSpec {
   readonly priceUsd: number;
   /** Wall power of one server, kW: idle and at full load. */
   readonly powerKw: { readonly idle: number; readonly max: number };
+  /** The GPU-to-GPU link tensor parallelism runs over. */
+  readonly interconnect: Interconnect;
   readonly sources: readonly Source[];
 }
 
-/** Numeric precisions a model's weights can be served in. */
-export type WeightPrecision = "bf16" | "fp8" | "int4" | "mxfp4";
+/**
+ * Numeric precisions a model's weights can be served in. `mxfp4`: OCP microscaling FP4 (a shared
+ * 8-bit scale per 32 values); `nvfp4`: NVIDIA FP4 (an FP8 scale per 16 values), the format of
+ * NVIDIA's Model Optimizer FP4 checkpoints. Both run on FP4 tensor cores where the GPU has them.
+ */
+export type WeightPrecision = "bf16" | "fp8" | "int4" | "mxfp4" | "nvfp4";
 
 /** Attention layout, which decides the KV cache size per token. */
 export type AttentionSpec =
@@ -83,9 +107,19 @@ export type AttentionSpec =
       readonly qkRopeHeadDim: number;
     };
 
-/** An open-weight model's architecture, as far as memory and throughput need it. */
-export interface ModelSpec {
-  /** Catalog id, e.g. `llama-3.3-70b`. */
+/** Mixture of experts: the experts of each MoE layer and how many a token is routed to. */
+export interface MoeSpec {
+  /** Routed experts per MoE layer (shared experts, always used, are not counted here). */
+  readonly experts: number;
+  /** Routed experts each token uses. */
+  readonly expertsPerToken: number;
+}
+
+/**
+ * What memory and throughput need of a model: its architecture. Every catalog model is one; the
+ * throughput calibration set also names models that are only benchmarked, never deployed.
+ */
+export interface ModelArchitecture {
   readonly id: string;
   readonly name: string;
   /** Parameters, billions: all of them, and those touched per token (equal for dense models). */
@@ -96,8 +130,19 @@ export interface ModelSpec {
   readonly kvHeads: number;
   readonly headDim: number;
   readonly attention: AttentionSpec;
+  /** Routed experts, for a mixture-of-experts model. @default - dense */
+  readonly moe?: MoeSpec;
   /** The precision the published checkpoint is stored in. */
   readonly nativePrecision: WeightPrecision;
+  /** Size of the published checkpoint on disk, GiB, where known (MXFP4 and FP8 checkpoints differ from N × bytes). */
+  readonly checkpointGiB?: number;
+  readonly sources: readonly Source[];
+}
+
+/** An open-weight model's architecture, as far as memory and throughput need it. */
+export interface ModelSpec extends ModelArchitecture {
+  /** Catalog id, e.g. `llama-3.3-70b`. */
+  readonly id: string;
   /** Context length the model supports, tokens. */
   readonly defaultContextTokens: number;
   readonly huggingFace: {
@@ -108,15 +153,12 @@ export interface ModelSpec {
     /** Whether the repository requires accepting a licence (a token is needed to download). */
     readonly gated: boolean;
   };
-  /** Size of the published checkpoint on disk, GiB, where known (MXFP4 and FP8 checkpoints differ from N × bytes). */
-  readonly checkpointGiB?: number;
   /**
    * Files the server loads at start besides the checkpoint (e.g. tokenizer encodings fetched from
    * the internet by a library): the model store fetches them too, so a server starts offline.
    * @default - none
    */
   readonly runtimeFiles?: readonly RuntimeFileSet[];
-  readonly sources: readonly Source[];
 }
 
 /** A set of files a server needs at run time besides its checkpoint, kept in the model store. */
@@ -159,42 +201,127 @@ export interface GpuRentalPrice {
   readonly sources: readonly Source[];
 }
 
-/** The efficiency factors of a `ThroughputCalibration`, by name. */
-export type EfficiencyFactor = "computeEfficiency" | "computeEfficiencyFp4" | "memoryBandwidthEfficiency" | "prefillEfficiency";
+/**
+ * The efficiencies of the throughput model (planning/throughput.ts): the share of each physical
+ * roof a serving stack reaches, and its fixed costs.
+ */
+export interface ThroughputFactors {
+  /** Share of HBM bandwidth reached reading the weights in a decode step. */
+  readonly weightBandwidthEfficiency: number;
+  /** Share of HBM bandwidth reached reading the KV cache (paged attention kernels). */
+  readonly kvBandwidthEfficiency: number;
+  /** Share of dense BF16/FP8 FLOPS reached by compute-bound decode. */
+  readonly computeEfficiency: number;
+  /** The same when the matmuls run on FP4 tensor cores (Blackwell MXFP4/NVFP4). */
+  readonly computeEfficiencyFp4: number;
+  /** Share of dense FLOPS reached by the prompts' matmuls (prefill). */
+  readonly prefillEfficiency: number;
+  /** Share of dense FLOPS reached by attention over the prompt (FlashAttention-style kernels; long prompts). */
+  readonly attentionEfficiency: number;
+  /** Multiplies the efficiencies of mixture-of-experts models' routed experts (grouped GEMMs, routing imbalance). */
+  readonly moeEfficiency: number;
+  /**
+   * Tokens per expert at which a routed expert's matmuls reach half their efficiency: an expert
+   * that gets t tokens in a step runs at t / (t + this) of it. 0: no dependence on the batch.
+   */
+  readonly moeExpertTokensHalf: number;
+  /** Share of the interconnect's bandwidth reached by the tensor-parallel all-reduces. */
+  readonly interconnectEfficiency: number;
+  /** Fixed cost of one all-reduce, microseconds (launch and synchronization). */
+  readonly allReduceLatencyUs: number;
+  /** Multiplies the interconnect's bandwidth when a TP group crosses from one CPU socket to the other (PCIe). */
+  readonly crossDomainEfficiency: number;
+  /** Fixed cost of one decode step, milliseconds (scheduling, sampling). */
+  readonly stepOverheadMs: number;
+}
 
-/** A published benchmark result that an efficiency factor is fitted on (or checked against). */
-export interface CalibrationMeasurement {
-  /** Stable name, e.g. `mlperf-v5.0-dgx-h100-llama-2-70b-offline`. */
-  readonly id: string;
-  /** The factor this measurement sets or checks. */
-  readonly factor: EfficiencyFactor;
-  /** System, benchmark and scenario, e.g. `NVIDIA DGX H100 (8× H100 SXM 80GB), MLPerf Inference v5.0 closed, Llama-2-70B Offline`. */
-  readonly system: string;
-  /** Measured output tokens per second, per GPU. */
-  readonly measuredTokensPerSecondPerGpu: number;
-  /** The planner's roofline (efficiency 1) per GPU at the benchmark's configuration (see `config`). */
-  readonly rooflineTokensPerSecondPerGpu: number;
-  /** measuredTokensPerSecondPerGpu ÷ rooflineTokensPerSecondPerGpu. */
-  readonly ratio: number;
-  /** The configuration the roofline was evaluated at; `[assumed]` marks what the result does not publish. */
-  readonly config: string;
+/** The names of the factors. */
+export type EfficiencyFactor = keyof ThroughputFactors;
+
+/**
+ * A site's correction for one GPU and model family, fitted on its own benchmark by
+ * `ai-factory calibrate`: decode efficiencies × decodeScale, prefill × prefillScale (each kept ≤ 1).
+ */
+export interface CalibrationAdjustment {
+  /** GPU catalog id. */
+  readonly gpu: string;
+  readonly family: "dense" | "moe";
+  readonly decodeScale: number;
+  readonly prefillScale: number;
+  /** Benchmark results it was fitted on. */
+  readonly cases: number;
+  /** Median |ln(estimate ÷ measured)| over those results before and after the adjustment. */
+  readonly medianAbsLnBefore: number;
+  readonly medianAbsLnAfter: number;
   readonly sources: readonly Source[];
 }
 
-/**
- * How much of the physical roofline a serving stack reaches (planning/throughput.ts). Each factor
- * is a fraction in (0, 1]; the `sources` notes give the arithmetic from the measurements.
- */
-export interface ThroughputCalibration {
-  /** Share of the compute ceiling (dense BF16/FP8 FLOPS) reached by compute-bound decode, end to end. */
-  readonly computeEfficiency: number;
-  /** Share of the compute ceiling reached when the matmuls run at FP4 (Blackwell MXFP4/NVFP4). */
-  readonly computeEfficiencyFp4: number;
-  /** Share of HBM bandwidth reached by bandwidth-bound decode steps (small batches, latency targets). */
-  readonly memoryBandwidthEfficiency: number;
-  /** Share of the compute ceiling charged for prompt (prefill) tokens. */
-  readonly prefillEfficiency: number;
-  /** The benchmark results the factors come from; empty for a calibration that rests on its sources alone. */
-  readonly measurements: readonly CalibrationMeasurement[];
+/** Errors of the model on a set of measurements. */
+export interface CalibrationError {
+  readonly cases: number;
+  /** Median |ln(estimate ÷ measured)|. */
+  readonly medianAbsLn: number;
+  /** Share of cases with the estimate within ±25 % of the measurement. */
+  readonly within25Percent: number;
+  /** Share of cases with the estimate within a factor of 2. */
+  readonly within2x: number;
+}
+
+/** The throughput model's factors with their sources, and a site's adjustments. */
+export interface ThroughputCalibration extends ThroughputFactors {
+  /** Per GPU and model family corrections (from `ai-factory calibrate`); empty for the catalog's. */
+  readonly adjustments: readonly CalibrationAdjustment[];
+  /**
+   * Per engine, how its efficiencies compare with the reference engine's (the factors above):
+   * decode and prefill efficiencies × these scales. An engine without an entry is the reference.
+   */
+  readonly engines?: Readonly<Partial<Record<BenchmarkEngine, { readonly decodeScale: number; readonly prefillScale: number; readonly cases: number }>>>;
+  /** The errors of these factors on the catalog's calibration set, where known. */
+  readonly errors?: { readonly fit: CalibrationError; readonly heldOut: CalibrationError };
   readonly sources: readonly Source[];
+}
+
+/** How a replica's GPUs split a model (see BenchmarkCase.parallelism). */
+export type Parallelism = "tensor" | "expert";
+
+/** A serving engine whose published or measured results calibrate the throughput model. */
+export type BenchmarkEngine = "vllm" | "tensorrt-llm" | "sglang" | "nim";
+
+/**
+ * One measured throughput of one replica: a published benchmark result (the catalog's calibration
+ * set) or a site's own run (`ai-factory calibrate`). Lengths are per request; the rate is output
+ * tokens per second of the whole replica (all its TP GPUs together).
+ */
+export interface BenchmarkCase {
+  /** Stable name, e.g. `trtllm-0.17-h100-llama-3.1-70b-fp8-tp4-500-2000`. */
+  readonly id: string;
+  readonly engine: BenchmarkEngine;
+  /** Engine version as published, e.g. `0.17.0`. */
+  readonly engineVersion: string;
+  /** The system, a catalog server id (catalog/servers.ts): its GPU, and the link tensor parallelism ran over. */
+  readonly server: string;
+  /** Model id: the catalog's (catalog/models.ts) or a benchmark-only architecture (catalog/benchmark-models.ts). */
+  readonly model: string;
+  readonly precision: WeightPrecision;
+  /** KV cache element type. */
+  readonly kvCacheDtype: "auto" | "fp8";
+  readonly tensorParallel: number;
+  /**
+   * How the replica's GPUs split the model: `tensor`, every layer sharded across them (vLLM's
+   * default); `expert`, attention data-parallel (each GPU attends for its own sequences, attention
+   * weights on every GPU) and the experts spread across the GPUs, tokens sent to them all-to-all
+   * (TensorRT-LLM's and vLLM's expert parallelism for MoE models). @default "tensor"
+   */
+  readonly parallelism?: Parallelism;
+  /** Mean prompt tokens per request (ISL). */
+  readonly inputTokens: number;
+  /** Mean generated tokens per request (OSL). */
+  readonly outputTokens: number;
+  /** Requests in flight: the client's maximum concurrency, or `offline` (every request queued at once). */
+  readonly concurrency: number | "offline";
+  /** Measured output tokens per second of the replica. */
+  readonly measuredOutputTokensPerSecond: number;
+  /** `fit`: the factors are fitted on it; `held-out`: only checked against. */
+  readonly split: "fit" | "held-out";
+  readonly source: Source;
 }

@@ -49,6 +49,15 @@ Commands:
   images <env-file> [--json]     every image, chart, runtime file and checkpoint the
                                  environment pulls, upstream and as served by the mirror
                                  (the list an air-gapped site copies before deploying)
+  calibrate <results...> --env <env-file> [--model NAME] [--write] [--json]
+                                 fits the throughput model to your own benchmark of ONE
+                                 replica: results of \`vllm bench serve --save-result\` (of
+                                 the model --model names) or a CSV (engine,engine_version,
+                                 gpu,model,precision,kv_cache_dtype,tensor_parallel,
+                                 input_tokens,output_tokens,concurrency,
+                                 output_tokens_per_second); prints the errors before and
+                                 after (stderr) and the catalog.calibration YAML (stdout);
+                                 --write puts it into the environment file
   help                           show this text
 
 Synthesize every environment with \`npx cdktf synth\` (or \`npm run synth\`).
@@ -256,6 +265,7 @@ export async function runCliAsync(argv: readonly string[], io: Io = processIo, e
   // Loaded on demand: the other commands start without the diff libraries and the GitHub client.
   if (command === "diff") return (await import("./diff-command")).runDiff(rest, io, env);
   if (command === "comment") return (await import("./github-comment")).runComment(rest, env, io);
+  if (command === "calibrate") return (await import("./calibrate-command")).runCalibrate(rest, io);
   return runCli(argv, io);
 }
 
@@ -284,6 +294,7 @@ export function runCli(argv: readonly string[], io: Io = processIo): number {
         throw new UsageError("missing command");
       case "diff":
       case "comment":
+      case "calibrate":
         throw new UsageError(`${command} runs asynchronously: call runCliAsync`);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);

@@ -75,12 +75,14 @@ export function gpuTable(file: string, overrides: CatalogOverrides | undefined, 
 export function calibrationFor(overrides: CatalogOverrides | undefined): ThroughputCalibration {
   const o = overrides?.calibration;
   if (!o) return THROUGHPUT_CALIBRATION;
+  const { source, adjustments, ...factors } = o;
+  const given = Object.fromEntries(Object.entries(factors).filter(([, v]) => v !== undefined));
   return {
-    computeEfficiency: o.computeEfficiency ?? THROUGHPUT_CALIBRATION.computeEfficiency,
-    computeEfficiencyFp4: o.computeEfficiencyFp4 ?? THROUGHPUT_CALIBRATION.computeEfficiencyFp4,
-    memoryBandwidthEfficiency: o.memoryBandwidthEfficiency ?? THROUGHPUT_CALIBRATION.memoryBandwidthEfficiency,
-    prefillEfficiency: o.prefillEfficiency ?? THROUGHPUT_CALIBRATION.prefillEfficiency,
-    measurements: THROUGHPUT_CALIBRATION.measurements,
-    sources: [...THROUGHPUT_CALIBRATION.sources, { ...o.source, note: `environment override${o.source.note ? `: ${o.source.note}` : ""}` }],
+    ...THROUGHPUT_CALIBRATION,
+    ...given,
+    adjustments: adjustments ?? [],
+    // The catalog's errors were measured with its own factors; with others they no longer hold.
+    errors: Object.keys(given).length === 0 ? THROUGHPUT_CALIBRATION.errors : undefined,
+    sources: [...THROUGHPUT_CALIBRATION.sources, { ...source, note: `environment override${source.note ? `: ${source.note}` : ""}` }],
   };
 }

@@ -95,15 +95,19 @@ function mergeInline(ref: InlineModel, base: ModelSpec | undefined): ModelSpec {
   };
 }
 
+/** Precisions vLLM only loads from a checkpoint quantized offline; it has no load-time path to them. */
+const OFFLINE_ONLY_PRECISIONS: readonly WeightPrecision[] = ["int4", "mxfp4", "nvfp4"];
+
 /**
  * Whether vLLM can serve `checkpoint` weights at `wanted` precision: the checkpoint's own
- * precision always; fp8 from bf16 by quantizing at load time (`--quantization fp8`). int4 and
- * mxfp4 need a checkpoint published that way, and nothing is served above its checkpoint.
+ * precision always; fp8 from bf16 by quantizing at load time (`--quantization fp8`). int4, mxfp4
+ * and nvfp4 need a checkpoint published that way (NVFP4: NVIDIA Model Optimizer's FP4 export), and
+ * nothing is served above its checkpoint.
  */
 export function precisionProblem(checkpoint: WeightPrecision, wanted: WeightPrecision): string | undefined {
   if (wanted === checkpoint) return undefined;
   if (checkpoint === "bf16" && wanted === "fp8") return undefined;
-  if (wanted === "int4" || wanted === "mxfp4") {
+  if (OFFLINE_ONLY_PRECISIONS.includes(wanted)) {
     return `vLLM cannot quantize a ${checkpoint} checkpoint to ${wanted} at load time; use a checkpoint published in ${wanted} (an inline model with nativePrecision: ${wanted} and its repository), or precision ${oneOf(checkpoint === "bf16" ? ["bf16", "fp8"] : [checkpoint])}`;
   }
   return `the checkpoint is ${checkpoint}; it cannot be served at the higher precision ${wanted}; use precision ${show(checkpoint)}`;
@@ -206,6 +210,14 @@ export function resolveModels(
         file,
         path: [...base, "maxContextTokens"],
         message: `${spec.id} supports at most ${spec.defaultContextTokens} tokens of context, got ${maxContextTokens}`,
+      });
+    }
+    const demand = d.demand;
+    if (demand?.promptTokens !== undefined && demand.outputTokens !== undefined && demand.promptTokens + demand.outputTokens > maxContextTokens) {
+      problems.push({
+        file,
+        path: [...base, "demand", "promptTokens"],
+        message: `a mean request of ${demand.promptTokens} prompt + ${demand.outputTokens} output tokens does not fit maxContextTokens ${maxContextTokens}; raise maxContextTokens, or give the mean lengths, not the longest`,
       });
     }
     if (!pool || bad) continue;

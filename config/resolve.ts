@@ -4,16 +4,17 @@
  * every problem found (a file is checked whole, not up to its first mistake).
  */
 import { findServer, serverIds } from "../catalog";
+import { PCIE_GEN4_X16 } from "../catalog/servers";
 import { REGISTRY_PULL, kpsPrometheusUrl } from "../catalog/upstream";
 import type { ThroughputCalibration } from "../catalog/types";
 import { GpuTable, calibrationFor, gpuTable } from "./catalog-overrides";
-import type { GpuSpec, MigProfile, ServerSpec, Source } from "../catalog/types";
+import type { GpuSpec, Interconnect, MigProfile, ServerSpec, Source } from "../catalog/types";
 import { DocPath, Problem, oneOf, show, unknownId } from "./errors";
 import { ResolvedAlternative, checkDemand, resolveAlternatives } from "./resolve-costs";
 import { ResolvedModel, resolveModels } from "./resolve-models";
 import { KUBECONFIG_PATH_RULE, checkProjectPath } from "./project-paths";
 import { checkBackend } from "./state-location";
-import type { Environment, GpuSharing, NodePool } from "./schema";
+import type { Environment, GpuSharing, InlineServer, NodePool } from "./schema";
 
 import type { ResolvedNodePool } from "./resolved-pool";
 
@@ -117,6 +118,28 @@ function checkGateway(file: string, env: Environment, problems: Problem[]): void
 
 const INLINE_SOURCE: Source = { url: "environment file", date: "n/a", note: "defined inline in the environment file" };
 
+/**
+ * The link of an inline server that names none: PCIe Gen4 x16, the slowest a current GPU server
+ * has, so tensor parallelism is never planned faster than the hardware allows.
+ */
+const ASSUMED_INTERCONNECT: Interconnect = {
+  ...PCIE_GEN4_X16,
+  sources: [
+    {
+      url: "environment file",
+      date: "n/a",
+      note: "assumed: the inline server names no `interconnect`, so PCIe Gen4 x16 (32 GB/s per direction) is taken; state the server's own link as `interconnect: { kind, gbpsPerGpu }`",
+    },
+    ...PCIE_GEN4_X16.sources,
+  ],
+};
+
+/** The server's link: the file's, else the catalog server's, else the assumed PCIe Gen4 x16. */
+function resolveInterconnect(ref: InlineServer, base: ServerSpec | undefined): Interconnect {
+  if (ref.interconnect !== undefined) return { ...ref.interconnect, sources: [INLINE_SOURCE] };
+  return base?.interconnect ?? ASSUMED_INTERCONNECT;
+}
+
 function resolveServer(
   file: string,
   path: DocPath,
@@ -173,6 +196,7 @@ function resolveServer(
     gpusPerServer: ref.gpusPerServer ?? base!.gpusPerServer,
     priceUsd: ref.priceUsd ?? base!.priceUsd,
     powerKw,
+    interconnect: resolveInterconnect(ref, base),
     sources: base ? [...base.sources, INLINE_SOURCE] : [INLINE_SOURCE],
   };
 }

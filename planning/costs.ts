@@ -8,11 +8,13 @@ import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { GpuSpec, Source, ThroughputCalibration } from "../catalog/types";
 import type { Problem } from "../config/errors";
 import type { ResolvedEnvironment } from "../config/resolve";
-import type { Costs } from "../config/schema";
+import type { Costs, Demand } from "../config/schema";
 import { GIB } from "./memory";
 import type { ModelPlan, Plan } from "./plan";
 import { FactorySizing, ModelSizingInput, sizeFactory, tokensPerMonth } from "./sizing";
-import { estimateThroughput, measuredAboveCeiling } from "./throughput";
+import { estimateThroughput, measuredAboveCeiling, modelFamily } from "./throughput";
+import { calibrationCases } from "./calibration-set";
+import { estimateConfidence } from "./throughput-confidence";
 import { CostAlternative, CostAssumption, CostParams, CostServerGroup, CostSummary, computeCosts } from "./tco";
 
 /** Everything a cost report needs. */
@@ -41,10 +43,39 @@ export function effectiveGpu(m: ModelPlan): GpuSpec {
 }
 
 /**
- * Average tokens in a sequence's context while it decodes: half the configured maximum, as a
- * sequence grows from its prompt towards the limit. A planning assumption, listed in reports.
+ * Without the demand's mean lengths, a decoding sequence is taken to hold half the configured
+ * maximum context (a sequence grows from its prompt towards the limit). A planning assumption,
+ * listed in reports.
  */
 export const AVERAGE_CONTEXT_FRACTION = 0.5;
+
+/** A workload's mean lengths per request, and whether the demand gave them. */
+export interface WorkloadLengths {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  /** Prompt tokens the replica computes: the fresh and cache-write share of the prompt. */
+  readonly computedPromptTokens: number;
+  readonly assumed: boolean;
+}
+
+/**
+ * The mean prompt and output lengths of a model's requests: the demand's, or — when it gives none —
+ * lengths in the mix's prompt-to-output ratio whose mean decode context (prompt + half the output)
+ * is half of maxContextTokens, as before the demand had lengths.
+ */
+export function workloadLengths(demand: Demand, maxContextTokens: number): WorkloadLengths {
+  const { input, cachedInput, cacheWrite, output } = demand.mix;
+  const promptShare = input + cachedInput + cacheWrite;
+  const computedShare = promptShare > 0 ? (input + cacheWrite) / promptShare : 1;
+  if (demand.promptTokens !== undefined && demand.outputTokens !== undefined) {
+    return { promptTokens: demand.promptTokens, outputTokens: demand.outputTokens, computedPromptTokens: demand.promptTokens * computedShare, assumed: false };
+  }
+  const ratio = promptShare / output;
+  const context = Math.max(1, maxContextTokens * AVERAGE_CONTEXT_FRACTION);
+  const outputTokens = Math.max(1, context / (ratio + 0.5));
+  const promptTokens = Math.max(1, ratio * outputTokens);
+  return { promptTokens, outputTokens, computedPromptTokens: promptTokens * computedShare, assumed: true };
+}
 
 function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: string, problems: Problem[]): ModelSizingInput | undefined {
   const d = m.model.deployment;
@@ -61,12 +92,16 @@ function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: str
   }
   const fit = m.fit.perGpu;
   const kvBytes = Math.max(0, fit.usableGiB - fit.weightsGiB - fit.overheadGiB) * tp * GIB;
+  const lengths = workloadLengths(d.demand, m.model.maxContextTokens);
   const throughput = estimateThroughput({
     model: m.model.spec,
     gpu: effectiveGpu(m),
     precision: m.model.precision,
     tensorParallel: tp,
-    avgContextTokens: Math.max(1, Math.round(m.model.maxContextTokens * AVERAGE_CONTEXT_FRACTION)),
+    interconnect: m.model.pool.server.interconnect,
+    promptTokens: lengths.promptTokens,
+    outputTokens: lengths.outputTokens,
+    computedPromptTokens: lengths.computedPromptTokens,
     kvCacheBytesPerReplica: kvBytes,
     kvCachePrecision: d.kvCacheDtype,
     maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
@@ -74,8 +109,25 @@ function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: str
     measuredTokensPerSecond: measured,
     calibration,
   });
+  const confidence =
+    throughput.boundBy === "measured"
+      ? undefined
+      : estimateConfidence(
+          {
+            gpu: effectiveGpu(m).id,
+            family: modelFamily(m.model.spec),
+            interconnect: m.model.pool.server.interconnect.kind,
+            tensorParallel: tp,
+            promptTokens: lengths.promptTokens,
+            outputTokens: lengths.outputTokens,
+          },
+          calibrationCases(),
+          calibration,
+          (c) => modelFamily(c.model),
+        );
   return {
     id: m.model.servedName,
+    confidence,
     demand: {
       tokensPerDay: d.demand.tokensPerDay,
       mix: d.demand.mix,
@@ -159,6 +211,10 @@ export function planCosts(
 
   const gateway = planGateway(env);
   const footprint = gateway === undefined ? [] : gatewayFootprint(gateway);
+  const assumedLengths = plan.models
+    .filter((m) => m.model.deployment.demand !== undefined && m.model.deployment.demand.promptTokens === undefined)
+    .map((m) => m.model.servedName)
+    .sort();
   const extraAssumptions: CostAssumption[] = [
     ...(gateway === undefined
       ? []
@@ -175,20 +231,24 @@ export function planCosts(
       ? [
           {
             key: "catalog.calibration",
-            label: "Throughput calibration (compute / bandwidth efficiency)",
-            value: `${env.calibration.computeEfficiency} / ${env.calibration.memoryBandwidthEfficiency}`,
+            label: "Throughput calibration (weights / KV bandwidth, decode / prefill compute efficiency; site adjustments)",
+            value: `${env.calibration.weightBandwidthEfficiency} / ${env.calibration.kvBandwidthEfficiency}, ${env.calibration.computeEfficiency} / ${env.calibration.prefillEfficiency}; ${env.calibration.adjustments.length}`,
             unit: "",
             source: `environment file (catalog.calibration): ${env.config.catalog.calibration.source.url} (${env.config.catalog.calibration.source.date})`,
           },
         ]
       : []),
-    {
-      key: "planning.averageContext",
-      label: "Average context while decoding",
-      value: `${AVERAGE_CONTEXT_FRACTION * 100}% of maxContextTokens`,
-      unit: "",
-      source: "planning assumption (planning/costs.ts)",
-    },
+    ...(assumedLengths.length === 0
+      ? []
+      : [
+          {
+            key: "planning.averageContext",
+            label: `Average context while decoding (${assumedLengths.join(", ")}: no demand.promptTokens / outputTokens)`,
+            value: `${AVERAGE_CONTEXT_FRACTION * 100}% of maxContextTokens`,
+            unit: "",
+            source: "planning assumption (planning/costs.ts); give the demand's mean lengths to replace it",
+          },
+        ]),
   ];
 
   const demandPerMonth = sizing?.demandTokensPerMonth ?? 0;

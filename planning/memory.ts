@@ -8,9 +8,12 @@
  * - multi-head latent attention caches layers × (kv_lora_rank + RoPE key dim) elements (DeepSeek-V3
  *   technical report, https://arxiv.org/abs/2412.19437);
  * - sliding-window layers hold at most the window (gpt-oss model card,
- *   https://openai.com/index/gpt-oss-model-card/).
+ *   https://openai.com/index/gpt-oss-model-card/);
+ * - NVFP4 stores an FP8 (E4M3) scale per 16 FP4 (E2M1) values, plus one FP32 scale per tensor
+ *   (NVIDIA, "Introducing NVFP4 for Efficient and Accurate Low-Precision Inference", 2025-06,
+ *   https://developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/).
  */
-import type { ModelSpec, WeightPrecision } from "../catalog/types";
+import type { ModelArchitecture, WeightPrecision } from "../catalog/types";
 
 /** Bytes in one GiB. */
 export const GIB = 2 ** 30;
@@ -37,6 +40,13 @@ export type KvCacheDtype = "auto" | "bf16" | "fp8";
  * model's parameters; the attention, router and embedding weights stay in BF16, so
  * `parametersB.total × 0.53125` underestimates the file. Set `checkpointGiB` on the model to use
  * the real size (see `weightsBytes`).
+ *
+ * NVFP4 is 4-bit values plus one FP8 scale per block of 16: (16 × 4 + 8) / 16 = 4.5 bits = 0.5625
+ * bytes (NVIDIA's cuTile NVFP4 tutorial counts the same: 16 values in 8 packed bytes plus one scale
+ * byte, 9 bytes; https://nvidia.github.io/cuda-rust/cutile/latest/tutorials/11-nvfp4-inference.html).
+ * The per-tensor FP32 scale is 4 bytes per tensor and left out. As with MXFP4,
+ * NVIDIA Model Optimizer checkpoints keep some tensors (embeddings, often attention) in higher
+ * precision, so `checkpointGiB` beats this estimate when the file size is known.
  */
 export function bytesPerWeight(precision: WeightPrecision): number {
   switch (precision) {
@@ -48,6 +58,8 @@ export function bytesPerWeight(precision: WeightPrecision): number {
       return 0.5;
     case "mxfp4":
       return 4.25 / 8;
+    case "nvfp4":
+      return 4.5 / 8;
   }
 }
 
@@ -56,7 +68,7 @@ export function bytesPerWeight(precision: WeightPrecision): number {
  * In the model's native precision the published checkpoint size wins when it is known: it is what
  * vLLM loads, and it includes the tensors that are not quantized.
  */
-export function weightsBytes(model: ModelSpec, precision: WeightPrecision): number {
+export function weightsBytes(model: ModelArchitecture, precision: WeightPrecision): number {
   if (precision === model.nativePrecision && model.checkpointGiB !== undefined) {
     return model.checkpointGiB * GIB;
   }
@@ -95,7 +107,7 @@ export interface KvBytes {
  *   result, because `auto` resolves to BF16 for every weight precision (see `kvBytesPerElement`).
  */
 export function kvBytesPerToken(
-  model: ModelSpec,
+  model: ModelArchitecture,
   kvCacheDtype: KvCacheDtype,
   _weightPrecision?: WeightPrecision,
 ): KvBytes {
@@ -119,13 +131,13 @@ export function kvBytesPerToken(
  * KV cache bytes of one sequence of `contextTokens` tokens: the full-attention layers for every
  * token, the sliding-window layers for `min(contextTokens, windowTokens)` tokens.
  */
-export function kvBytesPerSequence(model: ModelSpec, contextTokens: number, kvCacheDtype: KvCacheDtype): number {
+export function kvBytesPerSequence(model: ModelArchitecture, contextTokens: number, kvCacheDtype: KvCacheDtype): number {
   const kv = kvBytesPerToken(model, kvCacheDtype);
   return kv.perToken * contextTokens + kvWindowBytes(model, kv, contextTokens);
 }
 
 /** The sliding-window share of one sequence's KV at `contextTokens` (0 without sliding-window layers). */
-export function kvWindowBytes(model: ModelSpec, kv: KvBytes, contextTokens: number): number {
+export function kvWindowBytes(model: ModelArchitecture, kv: KvBytes, contextTokens: number): number {
   if (model.attention.kind !== "gqa" || model.attention.slidingWindow === undefined) return 0;
   const windowTokens = model.attention.slidingWindow.windowTokens;
   return (kv.perSequenceFixed * Math.min(contextTokens, windowTokens)) / windowTokens;

@@ -18,6 +18,7 @@
  */
 import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { ThroughputBound, ThroughputEstimate } from "./throughput";
+import type { EstimateConfidence } from "./throughput-confidence";
 
 /** How a model's tokens split across the ways API providers bill them; fractions that sum to 1. */
 export interface TokenMix {
@@ -163,6 +164,8 @@ export interface ModelSizingInput {
    * @default - the replicas needed for the peak
    */
   readonly plannedReplicas?: number;
+  /** How far the throughput estimate can be trusted (planning/throughput-confidence.ts); none for a measurement. @default - none */
+  readonly confidence?: EstimateConfidence;
 }
 
 /** Capacity missing to carry a model's peak. */
@@ -194,6 +197,8 @@ export interface ModelSizing {
   readonly replicaTokensPerSecond: number;
   readonly replicaOutputTokensPerSecond: number;
   readonly boundBy: ThroughputBound;
+  /** The throughput estimate's confidence; null for a measured rate. */
+  readonly confidence: EstimateConfidence | null;
   readonly gpusPerReplica: number;
   readonly replicasNeeded: number;
   readonly gpusNeeded: number;
@@ -276,6 +281,7 @@ export function sizeModel(input: ModelSizingInput): ModelSizing {
     replicaTokensPerSecond: perReplica,
     replicaOutputTokensPerSecond: perReplica * mix.output,
     boundBy: throughput.boundBy,
+    confidence: input.confidence ?? null,
     gpusPerReplica: input.gpusPerReplica,
     replicasNeeded,
     gpusNeeded,

@@ -3,6 +3,7 @@
  * Markdown report (report/cost-markdown.ts) and the terminal (report/terminal.ts), so both say
  * the same thing with the same numbers.
  */
+import type { EstimateConfidence } from "../planning/throughput-confidence";
 import type { FactorySizing } from "../planning/sizing";
 import type { AlternativeCost, CostAssumption, CostSummary } from "../planning/tco";
 import {
@@ -135,13 +136,14 @@ export function capacityTable(summary: CostSummary): TableData {
 /** Each sized model: its peak, one replica's rate, replicas and GPUs planned (needed), load, status. */
 export function sizingTable(sizing: FactorySizing): TableData {
   return {
-    head: ["Model", "Peak tokens/s", "Tokens/s per replica (at mix)", "Bound by", "Replicas (needed)", "GPUs", "Peak load", "Status"],
-    align: ["left", "right", "right", "left", "right", "right", "right", "left"],
+    head: ["Model", "Peak tokens/s", "Tokens/s per replica (at mix)", "Bound by", "Confidence", "Replicas (needed)", "GPUs", "Peak load", "Status"],
+    align: ["left", "right", "right", "left", "left", "right", "right", "right", "left"],
     rows: sizing.models.map((model) => [
       model.id,
       formatNumber(model.peakTokensPerSecond),
       formatNumber(model.replicaTokensPerSecond),
       model.boundBy,
+      confidenceCell(model.confidence),
       `${formatNumber(model.replicas)} (${formatNumber(model.replicasNeeded)})`,
       formatNumber(model.gpus),
       formatPercent(model.peakLoadPercent),
@@ -152,6 +154,13 @@ export function sizingTable(sizing: FactorySizing): TableData {
           : { text: "latency target missed", strong: true, tone: "bad" },
     ]),
   };
+}
+
+/** `high (±9 %)`, `low (±41 %, site)`, `measured`. */
+function confidenceCell(c: EstimateConfidence | null): string | { text: string; strong: boolean; tone: "bad" } {
+  if (c === null) return "measured";
+  const text = `${c.level} (±${Math.round((Math.exp(c.medianAbsLn) - 1) * 100)} %${c.basis === "site" ? ", site" : ""})`;
+  return c.level === "low" ? { text, strong: true, tone: "bad" } : text;
 }
 
 /**
@@ -169,6 +178,13 @@ export function sizingWarnings(sizing: FactorySizing): string[] {
           `${formatNumber(s.replicasPlanned)} planned carry ${formatNumber(s.capacityTokensPerSecond)} tokens/s ` +
           `(${formatPercent(s.peakTokensPerSecond > 0 ? (100 * s.capacityTokensPerSecond) / s.peakTokensPerSecond : null)} of peak): ` +
           `add ${plural(s.missingReplicas, "replica")} (${plural(s.missingGpus, "GPU")})`,
+      );
+    }
+    if (model.confidence !== null && model.confidence.level === "low") {
+      const why = model.confidence.summary.replace(/^low: /, "");
+      warnings.push(
+        `${model.id}: the throughput estimate (bound by ${model.boundBy}) has low confidence: ${why}` +
+          (why.includes("measure") ? "" : "; measure one replica before buying (vllm bench serve, then ai-factory calibrate)"),
       );
     }
     const { targetSecondsPerOutputToken: target, estimatedSecondsPerOutputToken: estimated } = model.latency;

@@ -77,7 +77,7 @@ describe("catalog lists", () => {
 describe("GPUS", () => {
   it("holds the required GPU ids", () => {
     // GIVEN the ids planning and environments refer to
-    const required = ["h100-sxm", "h100-nvl", "h200", "b200", "l40s", "rtx-pro-6000", "a100-80gb"];
+    const required = ["h100-sxm", "h100-nvl", "h200", "b200", "l40s", "rtx-pro-6000", "rtx-pro-6000-server", "a100-80gb"];
     // THEN every one is in the catalog
     expect(gpuIds()).toEqual(expect.arrayContaining(required));
   });
@@ -98,7 +98,7 @@ describe("GPUS", () => {
     for (const id of ["a100-80gb", "h100-sxm", "h100-nvl", "h200", "l40s"]) {
       expect({ id, fp4: must(findGpu(id), id).denseTflops.fp4 }).toEqual({ id, fp4: null });
     }
-    for (const id of ["b200", "rtx-pro-6000"]) {
+    for (const id of ["b200", "rtx-pro-6000", "rtx-pro-6000-server"]) {
       expect(must(findGpu(id), id).denseTflops.fp4).toBeGreaterThan(0);
     }
   });
@@ -121,7 +121,7 @@ describe("GPUS", () => {
 
   it("gives MIG profiles only to MIG-capable GPUs", () => {
     // GIVEN the MIG-capable parts named in the MIG user guide, and L40S which has none
-    const migCapable = ["a100-80gb", "h100-sxm", "h100-nvl", "h200", "b200", "rtx-pro-6000"];
+    const migCapable = ["a100-80gb", "h100-sxm", "h100-nvl", "h200", "b200", "rtx-pro-6000", "rtx-pro-6000-server"];
     for (const id of migCapable) expect(must(findGpu(id), id).migProfiles.length).toBeGreaterThan(0);
     // THEN L40S has no profiles
     expect(must(findGpu("l40s"), "l40s").migProfiles).toEqual([]);
@@ -162,6 +162,20 @@ describe("GPUS", () => {
     }
   });
 
+  it("gives the RTX PRO 6000 Server Edition its own, lower bandwidth and the workstation card's MIG layout", () => {
+    // GIVEN both editions of the RTX PRO 6000 Blackwell
+    const server = must(findGpu("rtx-pro-6000-server"), "rtx-pro-6000-server");
+    const workstation = must(findGpu("rtx-pro-6000"), "rtx-pro-6000");
+    // THEN the Server Edition has 1,597 GB/s (the workstation card 1,792), the same memory, power and MIG profiles
+    expect(server.memoryBandwidthTBps).toBe(1.597);
+    expect(server.memoryBandwidthTBps).toBeLessThan(workstation.memoryBandwidthTBps);
+    expect({ memoryGiB: server.memoryGiB, tdpW: server.tdpW, migProfiles: server.migProfiles }).toEqual({
+      memoryGiB: workstation.memoryGiB,
+      tdpW: workstation.tdpW,
+      migProfiles: workstation.migProfiles,
+    });
+  });
+
   it("lists the H200 profiles of the MIG user guide", () => {
     // GIVEN the H200 141GB table of the MIG user guide
     const h200 = must(findGpu("h200"), "h200");
@@ -179,7 +193,7 @@ describe("GPUS", () => {
 
 describe("SERVERS", () => {
   it("holds the required server ids", () => {
-    const required = ["hgx-h100-8", "hgx-h200-8", "hgx-b200-8", "l40s-8", "rtx-pro-6000-ws-4"];
+    const required = ["hgx-h100-8", "hgx-h200-8", "hgx-b200-8", "l40s-8", "rtx-pro-6000-server-8", "rtx-pro-6000-ws-4"];
     expect(serverIds()).toEqual(expect.arrayContaining(required));
   });
 
@@ -196,6 +210,30 @@ describe("SERVERS", () => {
       expect(server.powerKw.idle).toBeGreaterThan(0);
       expect(server.powerKw.idle).toBeLessThan(server.powerKw.max);
     }
+  });
+
+  it("gives every server a sourced GPU-to-GPU link", () => {
+    for (const server of SERVERS) {
+      const { kind, gbpsPerGpu, sources } = server.interconnect;
+      expect({ server: server.id, ok: (kind === "nvlink" || kind === "pcie") && gbpsPerGpu > 0 && sources.length > 0 }).toEqual({ server: server.id, ok: true });
+      for (const source of sources) {
+        expect(source.url).toMatch(/^https:\/\/\S+$/);
+        expect(source.date <= CATALOG_DATE).toBe(true);
+      }
+    }
+  });
+
+  // One direction per GPU: half NVIDIA's NVLink totals (600 / 900 / 1,800 GB/s both ways), PCIe per-direction rates.
+  it.each([
+    ["a100-80gb-8", "nvlink", 300], // NVLink 3: 600 / 2
+    ["hgx-h100-8", "nvlink", 450], // NVLink 4: 900 / 2
+    ["hgx-h200-8", "nvlink", 450], // NVLink 4: 900 / 2
+    ["hgx-b200-8", "nvlink", 900], // NVLink 5: 1,800 / 2
+    ["l40s-8", "pcie", 32], // PCIe Gen4 x16: 64 GB/s bidirectional / 2
+    ["rtx-pro-6000-server-8", "pcie", 64], // PCIe Gen5 x16
+    ["rtx-pro-6000-ws-4", "pcie", 64], // PCIe Gen5 x16
+  ])("%s links its GPUs over %s at %i GB/s each way", (id, kind, gbpsPerGpu) => {
+    expect(must(findServer(id), id).interconnect).toMatchObject({ kind, gbpsPerGpu });
   });
 
   it("draws at least its GPUs' board power at full load", () => {
@@ -236,6 +274,18 @@ describe("MODELS", () => {
       const model = must(findModel(id), id);
       expect(model.parametersB.active).toBe(model.parametersB.total);
     }
+  });
+
+  it("gives experts exactly to the mixture-of-experts models, as their config.json routes", () => {
+    // GIVEN every model THEN it has `moe` exactly when a token touches fewer parameters than the model has
+    for (const model of MODELS) {
+      expect({ id: model.id, moe: model.moe !== undefined }).toEqual({ id: model.id, moe: model.parametersB.active < model.parametersB.total });
+    }
+    // AND the routed experts and experts per token are the configs' (shared experts not counted)
+    expect(must(findModel("deepseek-v3"), "deepseek-v3").moe).toEqual({ experts: 256, expertsPerToken: 8 });
+    expect(must(findModel("gpt-oss-120b"), "gpt-oss-120b").moe).toEqual({ experts: 128, expertsPerToken: 4 });
+    expect(must(findModel("gpt-oss-20b"), "gpt-oss-20b").moe).toEqual({ experts: 32, expertsPerToken: 4 });
+    expect(must(findModel("qwen3-30b-a3b"), "qwen3-30b-a3b").moe).toEqual({ experts: 128, expertsPerToken: 8 });
   });
 
   it("stores native precision as published", () => {

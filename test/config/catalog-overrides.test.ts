@@ -34,7 +34,7 @@ describe("catalog overrides", () => {
 
   test("GIVEN a new GPU without its figures WHEN resolved THEN the missing ones are named", () => {
     expect(problemsOf(yaml("  a: { nodes: [g1], server: hgx-h100-8 }", `  gpus:\n    acme-x1: { memoryGiB: 128, ${SOURCE} }`))).toEqual([
-      "test.yaml: catalog.gpus.acme-x1: a new GPU needs name, memoryBandwidthTBps, denseTflops.bf16, tdpW; or use a catalog id (a100-80gb, b200, h100-nvl, h100-sxm, h200, l40s, rtx-pro-6000) to change some of its figures",
+      "test.yaml: catalog.gpus.acme-x1: a new GPU needs name, memoryBandwidthTBps, denseTflops.bf16, tdpW; or use a catalog id (a100-80gb, b200, h100-nvl, h100-sxm, h200, l40s, rtx-pro-6000, rtx-pro-6000-server) to change some of its figures",
     ]);
   });
 
@@ -63,8 +63,10 @@ modelStore:
       return { env, sizing: planCosts(env, plan).costs.sizing!.models[0] };
     };
     const base = rate("  gpus: {}");
-    const tuned = rate(`  calibration: { memoryBandwidthEfficiency: ${THROUGHPUT_CALIBRATION.memoryBandwidthEfficiency * 1.5}, ${SOURCE} }`);
-    expect(tuned.env.calibration.memoryBandwidthEfficiency).toBeCloseTo(THROUGHPUT_CALIBRATION.memoryBandwidthEfficiency * 1.5, 12);
+    const kv = Math.min(1, THROUGHPUT_CALIBRATION.kvBandwidthEfficiency * 1.5);
+    const tuned = rate(`  calibration: { kvBandwidthEfficiency: ${kv}, weightBandwidthEfficiency: 1, ${SOURCE} }`);
+    expect(tuned.env.calibration.kvBandwidthEfficiency).toBe(kv);
+    expect(tuned.env.calibration.weightBandwidthEfficiency).toBe(1);
     expect(tuned.env.calibration.computeEfficiency).toBe(THROUGHPUT_CALIBRATION.computeEfficiency);
     expect(base.sizing.boundBy).toBe(tuned.sizing.boundBy);
     expect(tuned.sizing.replicaTokensPerSecond).toBeGreaterThan(base.sizing.replicaTokensPerSecond);

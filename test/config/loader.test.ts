@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { tempDir } from "../helpers/run";
 import { ConfigError } from "../../config/errors";
 import { loadEnvironmentFiles, loadEnvironments, parseEnvironment } from "../../config/loader";
+import { findServer } from "../../catalog";
+import { baseEnvYaml, envFromYaml, resolveProblems } from "../helpers/env";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 const REPO = path.join(__dirname, "..", "..");
@@ -54,6 +56,56 @@ describe("loadEnvironmentFiles with good files", () => {
   test("GIVEN the example environments WHEN loaded THEN all are valid and sorted by name", () => {
     const envs = loadEnvironmentFiles(["environments/prod.yaml", "environments/dev.yaml", "environments/staging.yaml"], REPO);
     expect(envs.map((e) => e.config.name)).toEqual(["dev", "prod", "staging"]);
+  });
+});
+
+describe("a pool's server interconnect", () => {
+  /** The resolved interconnect of the one pool `p` with this `server:` value. */
+  const interconnectOf = (server: string) => envFromYaml(baseEnvYaml(`  p: { nodes: [g1], server: ${server} }`)).pools[0].server.interconnect;
+
+  test("GIVEN a catalog server overridden without interconnect WHEN resolved THEN it keeps the catalog's NVLink", () => {
+    // GIVEN hgx-h100-8 with only a quoted price
+    const interconnect = interconnectOf("{ id: hgx-h100-8, priceUsd: 300000 }");
+    // THEN NVLink 4 at 450 GB/s each way, with the catalog's sources
+    expect(interconnect).toEqual(findServer("hgx-h100-8")!.interconnect);
+    expect(interconnect).toMatchObject({ kind: "nvlink", gbpsPerGpu: 450 });
+  });
+
+  test("GIVEN an interconnect in the file WHEN resolved THEN it replaces the catalog's, sourced to the file", () => {
+    // GIVEN an L40S server whose GPUs sit behind PCIe Gen5 switches, and an inline server with NVLink bridges
+    const overridden = interconnectOf("{ id: l40s-8, interconnect: { kind: pcie, gbpsPerGpu: 64 } }");
+    const inline = interconnectOf("{ gpu: h100-nvl, gpusPerServer: 2, priceUsd: 80000, powerKw: { idle: 0.5, max: 1.5 }, interconnect: { kind: nvlink, gbpsPerGpu: 300 } }");
+    // THEN the file's figures win and name the file as their source
+    expect(overridden).toEqual({ kind: "pcie", gbpsPerGpu: 64, sources: [{ url: "environment file", date: "n/a", note: "defined inline in the environment file" }] });
+    expect(inline).toMatchObject({ kind: "nvlink", gbpsPerGpu: 300 });
+  });
+
+  test("GIVEN an inline server without interconnect WHEN resolved THEN PCIe Gen4 x16 is assumed and the source says so", () => {
+    // GIVEN a server defined only by GPU, count, price and power
+    const interconnect = interconnectOf("{ gpu: h100-nvl, gpusPerServer: 8, priceUsd: 300000, powerKw: { idle: 2.0, max: 5.8 } }");
+    // THEN 32 GB/s per direction over PCIe, the slowest link a current GPU server has
+    expect(interconnect).toMatchObject({ kind: "pcie", gbpsPerGpu: 32 });
+    // AND the first source tells the reader it is an assumption the file should replace
+    expect(interconnect.sources[0]).toEqual({
+      url: "environment file",
+      date: "n/a",
+      note: "assumed: the inline server names no `interconnect`, so PCIe Gen4 x16 (32 GB/s per direction) is taken; state the server's own link as `interconnect: { kind, gbpsPerGpu }`",
+    });
+    expect(interconnect.sources.length).toBeGreaterThan(1);
+  });
+
+  test("throws when gbpsPerGpu is out of range, quoting the value and the bound", () => {
+    // GIVEN a link of 20,000 GB/s, a unit mistake (Gb/s for GB/s, or both directions of many GPUs)
+    const yaml = baseEnvYaml("  p: { nodes: [g1], server: { id: hgx-b200-8, interconnect: { kind: nvlink, gbpsPerGpu: 20000 } } }");
+    // THEN the problem names the path, the bound and why
+    expect(resolveProblems(yaml)).toEqual([
+      "test.yaml: nodePools.p.server.interconnect.gbpsPerGpu: must be at most 10000 (GB/s per direction; NVLink 5 gives a GPU 900), got 20000",
+    ]);
+  });
+
+  test("throws when kind is neither nvlink nor pcie", () => {
+    const yaml = baseEnvYaml("  p: { nodes: [g1], server: { id: hgx-b200-8, interconnect: { kind: infiniband, gbpsPerGpu: 50 } } }");
+    expect(resolveProblems(yaml)).toEqual([expect.stringMatching(/^test\.yaml: nodePools\.p\.server\.interconnect\.kind: .*"nvlink".*"pcie"/)]);
   });
 });
 

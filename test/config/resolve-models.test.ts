@@ -71,6 +71,16 @@ describe("models: bad entries name the path", () => {
       [expect.stringMatching(/^test\.yaml: models\.m\.model: an inline model without `id` needs parametersB, hiddenSize, attentionHeads, kvHeads, headDim, defaultContextTokens; or set `id` to a catalog model/) as unknown as string],
     ],
     ["a branch instead of a commit", "  m: { model: { id: llama-3.1-8b, huggingFace: { repo: corp/x, revision: main } }, pool: h200 }", ['test.yaml: models.m.model.huggingFace.revision: must be a commit SHA (40 hex digits), never a branch, got "main"']],
+    [
+      "a prompt length without an output length",
+      "  m: { model: llama-3.1-8b, pool: h200, demand: { tokensPerDay: 1000000, mix: { input: 0.5, cachedInput: 0, cacheWrite: 0, output: 0.5 }, promptTokens: 2000 } }",
+      ["test.yaml: models.m.demand.outputTokens: is required with promptTokens: the two lengths set the mean context together; give both, or neither"],
+    ],
+    [
+      "a mean request longer than the context",
+      "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192, demand: { tokensPerDay: 1000000, mix: { input: 0.5, cachedInput: 0, cacheWrite: 0, output: 0.5 }, promptTokens: 8000, outputTokens: 500 } }",
+      ["test.yaml: models.m.demand.promptTokens: a mean request of 8000 prompt + 500 output tokens does not fit maxContextTokens 8192; raise maxContextTokens, or give the mean lengths, not the longest"],
+    ],
     ["an unknown key", "  m: { model: llama-3.1-8b, pool: h200, maxTokens: 4096 }", [expect.stringMatching(/^test\.yaml: models\.m\.maxTokens: unknown key "maxTokens"; allowed keys: apiKeySecret, autoscaling, .*maxContextTokens/) as unknown as string]],
   ])("GIVEN %s WHEN loaded THEN the error names the path", (_, models, expected) => {
     expect(problemsOf(yaml(models))).toEqual(expected);
@@ -90,6 +100,45 @@ describe("precisionProblem", () => {
     expect(precisionProblem("mxfp4", "mxfp4")).toBeUndefined();
     expect(precisionProblem("mxfp4", "bf16")).toMatch(/cannot be served at the higher precision/);
     expect(precisionProblem("bf16", "mxfp4")).toMatch(/cannot quantize a bf16 checkpoint to mxfp4/);
+  });
+
+  test("GIVEN nvfp4 WHEN checked THEN, like int4 and mxfp4, it needs a checkpoint published in nvfp4", () => {
+    // GIVEN an NVFP4 checkpoint (NVIDIA Model Optimizer's FP4 export) THEN it serves as is
+    expect(precisionProblem("nvfp4", "nvfp4")).toBeUndefined();
+    // AND vLLM has no load-time path to NVFP4 from any other checkpoint
+    expect(precisionProblem("bf16", "nvfp4")).toBe(
+      'vLLM cannot quantize a bf16 checkpoint to nvfp4 at load time; use a checkpoint published in nvfp4 (an inline model with nativePrecision: nvfp4 and its repository), or precision "bf16" or "fp8"',
+    );
+    expect(precisionProblem("mxfp4", "nvfp4")).toBe(
+      'vLLM cannot quantize a mxfp4 checkpoint to nvfp4 at load time; use a checkpoint published in nvfp4 (an inline model with nativePrecision: nvfp4 and its repository), or precision "mxfp4"',
+    );
+    // AND an NVFP4 checkpoint is never served above itself
+    expect(precisionProblem("nvfp4", "fp8")).toBe('the checkpoint is nvfp4; it cannot be served at the higher precision fp8; use precision "nvfp4"');
+  });
+
+  test("GIVEN precision nvfp4 on a bf16 catalog model WHEN resolved THEN the file's path names the problem", () => {
+    // GIVEN Llama 3.1 8B (a BF16 checkpoint) asked for at nvfp4
+    const model = "  m: { model: llama-3.1-8b, pool: h200, precision: nvfp4, maxContextTokens: 8192 }";
+    // THEN the schema accepts the value and resolution refuses the pairing
+    expect(problemsOf(yaml(model))).toEqual([
+      'test.yaml: models.m.precision: vLLM cannot quantize a bf16 checkpoint to nvfp4 at load time; use a checkpoint published in nvfp4 (an inline model with nativePrecision: nvfp4 and its repository), or precision "bf16" or "fp8"',
+    ]);
+  });
+
+  test("GIVEN an inline NVFP4 checkpoint WHEN resolved THEN it is served at nvfp4", () => {
+    // GIVEN Llama 3.1 8B's architecture with an NVFP4 repository
+    const env = envFromYaml(
+      yaml(`  fp4:
+    model:
+      id: llama-3.1-8b
+      nativePrecision: nvfp4
+      huggingFace: { repo: corp/llama-3.1-8b-nvfp4, revision: ${"b".repeat(40)}, gated: false }
+    pool: h200
+    maxContextTokens: 8192`),
+    );
+    // THEN the native precision is the default precision, and the catalog's checkpoint size is dropped
+    expect(env.models[0].precision).toBe("nvfp4");
+    expect(env.models[0].spec.checkpointGiB).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@
  * `hiddenSize` is a placeholder (4096 unless a spec sets it): nothing in planning/ reads it. A test file that
  * needs a field to differ spreads the spec and overrides that field, so the difference stays visible there.
  */
-import type { GpuSpec, MigProfile, ModelSpec } from "../../catalog/types";
+import type { GpuSpec, Interconnect, MigProfile, ModelSpec } from "../../catalog/types";
 
 const REVISION = "0".repeat(40);
 
@@ -116,3 +116,50 @@ export const h100 = gpu({
 export const h200 = gpu({ id: "h200-sxm", memoryGiB: 141, memoryBandwidthTBps: 4.8, denseTflops: { bf16: 989, fp8: 1979, fp4: null } });
 
 export const l40s = gpu({ id: "l40s", memoryGiB: 48, memoryBandwidthTBps: 0.864, denseTflops: { bf16: 362, fp8: 733, fp4: null }, tdpW: 350 });
+
+// Round-number fixtures for the throughput model's hand arithmetic (planning/throughput.ts reads hiddenSize for the
+// tensor-parallel all-reduces, so these set it). Per token and layer: KV 2 × 2 KV heads × 125 × 2 B = 1,000 B
+// (10,000 B over 10 layers); attention 4 × 8 heads × 125 = 4,000 FLOPs per attended token.
+const TOY = {
+  layers: 10,
+  attentionHeads: 8,
+  kvHeads: 2,
+  headDim: 125,
+  nativePrecision: "bf16",
+} as const;
+
+/** A dense 10B model with round numbers: 10e9 B of FP8 weights, 10,000 B of BF16 KV per token. */
+export const toyDense: ModelSpec = { ...model({ id: "toy-dense-10b", parametersB: { total: 10, active: 10 }, attention: { kind: "gqa" }, ...TOY }), hiddenSize: 5000 };
+
+/**
+ * An MoE model with 20B shared and 80B routed parameters, 2 of 16 experts per token:
+ * active = 20 + 80 × 2/16 = 30B of 100B.
+ */
+export const toyMoe: ModelSpec = {
+  ...model({ id: "toy-moe-100b-a30b", parametersB: { total: 100, active: 30 }, attention: { kind: "gqa" }, moe: { experts: 16, expertsPerToken: 2 }, ...TOY }),
+  hiddenSize: 5000,
+};
+
+/** The dense toy with 4 of its 10 layers attending to a 100-token window. */
+export const toyWindow: ModelSpec = {
+  ...model({ id: "toy-window-10b", parametersB: { total: 10, active: 10 }, attention: { kind: "gqa", slidingWindow: { layers: 4, windowTokens: 100 } }, ...TOY }),
+  hiddenSize: 5000,
+};
+
+/** A GPU with round numbers: 20 GiB, 2 TB/s, 1,000 BF16 and 2,000 FP8 dense TFLOPS, no FP4 cores. */
+export const toyGpu = gpu({ id: "toy-gpu", memoryGiB: 20, memoryBandwidthTBps: 2, denseTflops: { bf16: 1000, fp8: 2000, fp4: null } });
+
+/** The toy GPU with FP4 tensor cores (4,000 dense TFLOPS). */
+export const toyGpuFp4 = gpu({ id: "toy-gpu-fp4", memoryGiB: 20, memoryBandwidthTBps: 2, denseTflops: { bf16: 1000, fp8: 2000, fp4: 4000 } });
+
+/** NVIDIA A100 SXM 80GB (https://www.nvidia.com/en-us/data-center/a100/): 2.039 TB/s, 312 BF16 TFLOPS, no FP8. */
+export const a100 = gpu({ id: "a100-80", memoryGiB: 80, memoryBandwidthTBps: 2.039, denseTflops: { bf16: 312, fp8: null, fp4: null }, tdpW: 400 });
+
+/** NVIDIA B200 (https://www.nvidia.com/en-us/data-center/dgx-b200/): 180 GB, 8 TB/s, 2,250 BF16 / 4,500 FP8 / 9,000 FP4 dense TFLOPS. */
+export const b200 = gpu({ id: "b200", memoryGiB: 180, memoryBandwidthTBps: 8, denseTflops: { bf16: 2250, fp8: 4500, fp4: 9000 }, tdpW: 1000 });
+
+/** An NVLink-class link of 100 GB/s per GPU, one direction (round, for hand arithmetic). */
+export const toyNvlink: Interconnect = { kind: "nvlink", gbpsPerGpu: 100, sources: [] };
+
+/** PCIe Gen4 x16: 32 GB/s per GPU, one direction. */
+export const pcieGen4: Interconnect = { kind: "pcie", gbpsPerGpu: 32, sources: [] };

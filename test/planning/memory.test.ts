@@ -22,6 +22,14 @@ describe("bytesPerWeight", () => {
     // GIVEN MXFP4 WHEN sized THEN (32 × 4 + 8) / 32 = 4.25 bits = 0.53125 bytes
     expect(bytesPerWeight("mxfp4")).toBe(0.53125);
   });
+
+  test("counts NVFP4 as 4.5 bits: 4-bit values plus an FP8 scale per block of 16", () => {
+    // GIVEN NVFP4 WHEN sized THEN (16 × 4 + 8) / 16 = 4.5 bits = 0.5625 bytes
+    expect(bytesPerWeight("nvfp4")).toBe(0.5625);
+    // AND it costs more than MXFP4 (a scale per 16 values, not per 32) and less than FP8
+    expect(bytesPerWeight("nvfp4")).toBeGreaterThan(bytesPerWeight("mxfp4"));
+    expect(bytesPerWeight("nvfp4")).toBeLessThan(bytesPerWeight("fp8"));
+  });
 });
 
 describe("weightsBytes", () => {

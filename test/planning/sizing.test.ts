@@ -19,13 +19,29 @@ const ESTIMATE: ThroughputEstimate = {
   ceilingTokensPerSecond: 4000,
   computeCeilingTokensPerSecond: 10_000,
   prefillTokensPerSecond: 10_000,
+  // Not read by sizing, which takes the decode and prefill rates and the mix.
+  workloadTokensPerSecond: 1000,
   batch: 64,
+  kvBatch: 64,
+  meanContextTokens: 4096,
   secondsPerOutputToken: 0.064,
+  step: { weights: 0.03, kvCache: 0.03, compute: 0.02, interconnect: 0.004, overhead: 0 },
+  prefillShare: 0.2,
   meetsLatencyTarget: true,
   boundBy: "kv-capacity",
   efficiency: 0.25,
 };
-const MEASURED: ThroughputEstimate = { ...ESTIMATE, tokensPerSecond: 500, prefillTokensPerSecond: null, secondsPerOutputToken: null, boundBy: "measured", efficiency: 1 };
+const MEASURED: ThroughputEstimate = {
+  ...ESTIMATE,
+  tokensPerSecond: 500,
+  workloadTokensPerSecond: 500,
+  prefillTokensPerSecond: null,
+  secondsPerOutputToken: null,
+  step: null,
+  prefillShare: 0,
+  boundBy: "measured",
+  efficiency: 1,
+};
 
 const MIX: TokenMix = { input: 0.3, cachedInput: 0.4, cacheWrite: 0.1, output: 0.2 };
 const DEMAND: ModelDemand = { tokensPerDay: 864_000_000, mix: MIX, peakToAverage: 3 };

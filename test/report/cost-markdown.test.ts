@@ -83,6 +83,8 @@ describe("renderCostMarkdown", () => {
       replicaTokensPerSecond: 5000,
       replicaOutputTokensPerSecond: 500,
       boundBy: "compute",
+      // ln 1.41 = 0.344 → "±41 %"; a low level is set in bold and warned about.
+      confidence: { level: "low", medianAbsLn: Math.log(1.41), basis: "catalog", nearest: [], summary: "low: ±41 % median error on the 5 nearest measured cases" },
       gpusPerReplica: 2,
       replicasNeeded: 7,
       gpusNeeded: 14,
@@ -117,7 +119,14 @@ describe("renderCostMarkdown", () => {
       warnings: [model.shortfall!.message],
     };
     const withSizing = renderCostMarkdown("prod", PROD, { sizing });
-    expect(withSizing).toContain("| coder | 34,722 | 5,000 | compute | 6 (7) | 12 | 116% | **shortfall** |");
+    expect(withSizing).toContain("| coder | 34,722 | 5,000 | compute | **low (±41 %)** | 6 (7) | 12 | 116% | **shortfall** |");
+    expect(withSizing).toContain(
+      "> **Warning**: coder: the throughput estimate (bound by compute) has low confidence: ±41 % median error on the 5 nearest measured cases; " +
+        "measure one replica before buying (vllm bench serve, then ai-factory calibrate)",
+    );
+    const measured = renderCostMarkdown("prod", PROD, { sizing: { ...sizing, models: [{ ...model, confidence: null, boundBy: "measured" }] } });
+    expect(measured).toContain("| coder | 34,722 | 5,000 | measured | measured | 6 (7) | 12 | 116% | **shortfall** |");
+    expect(measured).not.toContain("low confidence");
     // Written from the numbers in the report's formats (grouped, plurals agreeing), not planning's message.
     expect(withSizing).toContain(
       "> **Warning**: coder: peak demand 34,722 tokens/s needs 7 replicas (14 GPUs at 5,000 tokens/s each); " +
