@@ -41,8 +41,6 @@ interface Column {
   readonly source: Source;
   /** Appended to the case id to tell apart runs that differ only in what the id does not name. */
   readonly idSuffix?: string;
-  /** @default "tensor" */
-  readonly parallelism?: "tensor" | "expert";
 }
 
 /** A table row: `"<isl>/<osl>"`, then one rate per column (output tokens/s), `null` for an empty cell. */
@@ -120,7 +118,6 @@ function benchmarkCase(
     precision: column.precision,
     kvCacheDtype: column.kvCacheDtype,
     tensorParallel: column.tensorParallel,
-    ...(column.parallelism === undefined ? {} : { parallelism: column.parallelism }),
     inputTokens: lengths.inputTokens,
     outputTokens: lengths.outputTokens,
     concurrency,
@@ -443,15 +440,11 @@ function v10(
     precision,
     kvCacheDtype: "fp8",
     tensorParallel,
-    // The page's MoE command runs expert parallelism with attention data parallelism.
-    ...(MOE_MODELS.has(model) ? { parallelism: "expert" as const } : {}),
     split,
     source: columnSource(TRTLLM_V10, `table ${tableName}, ${header}`),
   };
 }
 
-/** The MoE models of the v1.0 tables. */
-const MOE_MODELS: ReadonlySet<string> = new Set(["llama-4-scout", "llama-4-maverick", "qwen3-235b-a22b", "qwen3-30b-a3b"]);
 
 const RTX_SERVER = "RTX 6000 Pro Blackwell Server Edition";
 const RTX = "rtx-pro-6000-server-8";

@@ -11,18 +11,85 @@ import type { ThroughputCalibration } from "./types";
 
 /** The default throughput calibration (regenerate with `npm run calibration -- --write`). */
 export const THROUGHPUT_CALIBRATION: ThroughputCalibration = {
-  weightBandwidthEfficiency: 0.8,
-  kvBandwidthEfficiency: 0.5,
-  computeEfficiency: 0.5,
-  computeEfficiencyFp4: 0.35,
-  prefillEfficiency: 0.6,
-  attentionEfficiency: 0.4,
-  moeEfficiency: 0.5,
-  moeExpertTokensHalf: 16,
-  interconnectEfficiency: 0.7,
-  allReduceLatencyUs: 10,
-  crossDomainEfficiency: 0.5,
-  stepOverheadMs: 1,
+  weightBandwidthEfficiency: 0.696,
+  kvBandwidthEfficiency: 0.696,
+  computeEfficiency: 0.476,
+  computeEfficiencyFp4: 0.275,
+  prefillEfficiency: 0.665,
+  attentionEfficiency: 0.416,
+  moeEfficiency: 0.594,
+  moeExpertTokensHalf: 8.82,
+  interconnectEfficiency: 0.763,
+  allReduceLatencyUs: 18.1,
+  crossDomainEfficiency: 0.75,
+  stepOverheadMs: 1.26,
   adjustments: [],
-  sources: [],
+  engines: {
+    vllm: {
+      decodeScale: 0.973,
+      prefillScale: 0.712,
+      cases: 24,
+    },
+  },
+  errors: {
+    fit: {
+      cases: 412,
+      medianAbsLn: 0.118,
+      within25Percent: 0.823,
+      within2x: 0.99,
+    },
+    heldOut: {
+      cases: 184,
+      medianAbsLn: 0.125,
+      within25Percent: 0.804,
+      within2x: 0.973,
+    },
+  },
+  sources: [
+    {
+      url: "https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab/gpt-oss-120b/h100.md",
+      date: "2025-10-15",
+      note: "4 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab/gpt-oss-20b/a100.md",
+      date: "2025-11-04",
+      note: "3 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab/gpt-oss-20b/h100.md",
+      date: "2025-11-04",
+      note: "3 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab/qwen3-235b-a22b/a100.md",
+      date: "2025-11-12",
+      note: "6 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab/qwen3-235b-a22b/h100.md",
+      date: "2025-11-12",
+      note: "6 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/lm-sys/lm-sys.github.io/blob/dbd47f49bac0d5a080e2a6647c42ddb1b0fb4122/blog/2025-08-27-gpt-oss.md",
+      date: "2025-08-27",
+      note: "2 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/NVIDIA/TensorRT-LLM/blob/00f37686aa854010d68bcbd0f4ab000221541ca6/docs/source/performance/perf-overview.md",
+      date: "2025-09",
+      note: "179 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/NVIDIA/TensorRT-LLM/blob/258c7540c03517def55d9a5aadfa9288af474e1b/docs/source/performance/perf-overview.md",
+      date: "2025-01",
+      note: "207 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+    {
+      url: "https://github.com/vllm-project/vllm-project.github.io/blob/c3a01c4a5807c8d900ae468897e45263373e534e/_posts/2026-04-22-fp8-kvcache.md",
+      date: "2026-04-22",
+      note: "2 cases of the fitting part (catalog/benchmarks.ts)",
+    },
+  ],
 };

@@ -281,9 +281,6 @@ export interface ThroughputCalibration extends ThroughputFactors {
   readonly sources: readonly Source[];
 }
 
-/** How a replica's GPUs split a model (see BenchmarkCase.parallelism). */
-export type Parallelism = "tensor" | "expert";
-
 /** A serving engine whose published or measured results calibrate the throughput model. */
 export type BenchmarkEngine = "vllm" | "tensorrt-llm" | "sglang" | "nim";
 
@@ -306,13 +303,6 @@ export interface BenchmarkCase {
   /** KV cache element type. */
   readonly kvCacheDtype: "auto" | "fp8";
   readonly tensorParallel: number;
-  /**
-   * How the replica's GPUs split the model: `tensor`, every layer sharded across them (vLLM's
-   * default); `expert`, attention data-parallel (each GPU attends for its own sequences, attention
-   * weights on every GPU) and the experts spread across the GPUs, tokens sent to them all-to-all
-   * (TensorRT-LLM's and vLLM's expert parallelism for MoE models). @default "tensor"
-   */
-  readonly parallelism?: Parallelism;
   /** Mean prompt tokens per request (ISL). */
   readonly inputTokens: number;
   /** Mean generated tokens per request (OSL). */

@@ -19,6 +19,8 @@
  *
  * Problems name the file, line and column (`<file>:<line>:<column>: <key or column>: <message>`).
  */
+import { DEFAULT_OVERHEAD_GIB } from "../planning/fit";
+import { GIB, weightsBytes } from "../planning/memory";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -66,6 +68,8 @@ export interface VllmDeployment {
   readonly maxConcurrentSequences: number;
   /** The vLLM version the chart deploys. */
   readonly engineVersion: string;
+  /** KV cache memory of one replica as the fit check counts it (gpuMemoryUtilization, weights, overhead). */
+  readonly kvCacheBytesPerReplica: number;
   /** What a result's `model_id` may say for this model: its served name and its Hugging Face repository. */
   readonly names: readonly string[];
 }
@@ -149,6 +153,12 @@ export function resultsContext(planned: PlannedEnvironment, servedName: string |
       kvCacheDtype: caseKvDtype(chosen.deployment.kvCacheDtype),
       maxConcurrentSequences: chosen.maxConcurrentSequences,
       engineVersion: VLLM.image.tag.replace(/^v/, ""),
+      // Per GPU: usable − weights ÷ TP − overhead, as the fit check and the cost plan count it.
+      kvCacheBytesPerReplica:
+        chosen.tensorParallel *
+        (chosen.pool.gpu.memoryGiB * chosen.deployment.gpuMemoryUtilization * GIB -
+          weightsBytes(chosen.spec, chosen.precision) / chosen.tensorParallel -
+          (chosen.deployment.overheadGiB ?? DEFAULT_OVERHEAD_GIB) * GIB),
       names: [chosen.servedName, chosen.spec.huggingFace.repo],
     };
   }
@@ -465,7 +475,7 @@ export function parseVllmResults(file: string, text: string, context: ResultsCon
       },
     };
     results.push({
-      resolved: { case: benchmarkCase, gpu: d.gpu, model: d.model, interconnect: d.server.interconnect },
+      resolved: { case: benchmarkCase, gpu: d.gpu, model: d.model, interconnect: d.server.interconnect, kvCacheBytesPerReplica: d.kvCacheBytesPerReplica },
       file,
       ...at(doc.start),
       ...(remark === undefined ? {} : { remark }),

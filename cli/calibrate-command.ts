@@ -141,10 +141,7 @@ export function fitCalibration(results: readonly BenchmarkResult[], calibration:
   for (const key of [...byGroup.keys()].sort()) {
     const members = byGroup.get(key)!;
     const cases = members.map((r) => r.resolved);
-    // The least-squares solver wants two points; one result is still a fit (exact), so it is given twice.
-    const usable = cases.filter((c) => estimateCase(c, calibration).estimate !== null);
-    const fittedOn = usable.length === 1 ? [usable[0], usable[0]] : cases;
-    const found = fitAdjustment(fittedOn, calibration, groupSources(members));
+    const found = fitAdjustment(cases, calibration, groupSources(members));
     const adjustment = found === undefined ? undefined : { ...found, cases: members.length };
     if (adjustment === undefined) {
       for (const r of members) {

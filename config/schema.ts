@@ -970,8 +970,15 @@ export const CalibrationOverrideSchema = z
     kvBandwidthEfficiency: efficiency.optional().describe("Share of HBM bandwidth reached reading the KV cache in decode."),
     computeEfficiency: efficiency.optional().describe("Share of dense BF16/FP8 FLOPS reached by compute-bound decode."),
     computeEfficiencyFp4: efficiency.optional().describe("The same on FP4 tensor cores."),
-    prefillEfficiency: efficiency.optional().describe("Share of dense FLOPS reached processing prompts."),
-    moeEfficiency: efficiency.optional().describe("Multiplies the compute efficiencies of mixture-of-experts models."),
+    prefillEfficiency: efficiency.optional().describe("Share of dense FLOPS reached by the prompts' matmuls."),
+    attentionEfficiency: efficiency.optional().describe("Share of dense FLOPS reached by attention over the prompt."),
+    moeEfficiency: efficiency.optional().describe("Multiplies the efficiencies of mixture-of-experts models' routed experts."),
+    moeExpertTokensHalf: z
+      .number()
+      .min(0, atLeast(0, "tokens per expert; 0 means no dependence on the batch"))
+      .max(100_000, atMost(100_000, "tokens per expert; a larger half-point means experts never run efficiently"))
+      .optional()
+      .describe("Tokens per expert at which a routed expert's matmuls reach half their efficiency."),
     interconnectEfficiency: efficiency.optional().describe("Share of the interconnect's bandwidth reached by tensor-parallel all-reduces."),
     allReduceLatencyUs: z
       .number()
@@ -979,6 +986,7 @@ export const CalibrationOverrideSchema = z
       .max(1000, atMost(1000, "microseconds per all-reduce; a millisecond is a network, not a server"))
       .optional()
       .describe("Fixed cost of one all-reduce, µs."),
+    crossDomainEfficiency: efficiency.optional().describe("Multiplies the interconnect's bandwidth when a TP group crosses CPU sockets (PCIe servers)."),
     stepOverheadMs: z
       .number()
       .min(0, atLeast(0, "milliseconds"))

@@ -33,6 +33,11 @@ export interface ResolvedCase {
   readonly gpu: GpuSpec;
   readonly model: ModelArchitecture;
   readonly interconnect: Interconnect;
+  /**
+   * KV cache memory of the replica the benchmark ran against, bytes (a site's own deployment, as
+   * its fit check counts it). @default - the engine's defaults (`engineDefaults`)
+   */
+  readonly kvCacheBytesPerReplica?: number;
 }
 
 /** What a case's estimate came to. */
@@ -116,7 +121,7 @@ export function engineDefaults(engine: BenchmarkEngine, gpu: GpuSpec): EngineDef
 /** KV bytes of the replica under the engine's defaults (the fit check's overhead per GPU). */
 function engineKvBytes(c: ResolvedCase, d: EngineDefaults): number {
   const tp = c.case.tensorParallel;
-  const perGpuWeights = weightsPerGpu(c.model, c.case.precision, tp, "tensor");
+  const perGpuWeights = weightsPerGpu(c.model, c.case.precision, tp);
   const mem = c.gpu.memoryGiB * GIB;
   const overhead = DEFAULT_OVERHEAD_GIB * GIB;
   const perGpu = d.fractionOf === "total" ? mem * d.memoryFraction - perGpuWeights - overhead : (mem - perGpuWeights - overhead) * d.memoryFraction;
@@ -138,11 +143,10 @@ export function estimateCase(c: ResolvedCase, calibration: ThroughputCalibration
       interconnect: c.interconnect,
       promptTokens: k.inputTokens,
       outputTokens: k.outputTokens,
-      kvCacheBytesPerReplica: engineKvBytes(c, d),
+      kvCacheBytesPerReplica: c.kvCacheBytesPerReplica ?? engineKvBytes(c, d),
       kvCachePrecision: k.kvCacheDtype,
       maxConcurrentSequences: k.concurrency === "offline" ? d.maxSequences : Math.min(k.concurrency, d.maxSequences),
       engine: k.engine,
-      parallelism: k.parallelism,
       kvReservation: d.kvReservation,
       calibration,
     });
@@ -336,12 +340,16 @@ export function fitAdjustment(
   });
   const usable = cases.filter((c) => estimateCase(c, base).estimate !== null);
   if (usable.length === 0) return undefined;
-  const x = usable.map((_, i) => i);
-  const y = usable.map((c) => Math.log(c.case.measuredOutputTokensPerSecond));
+  // Points 0 … n−1 are the results; the last one a weak prior that the site runs as the catalog
+  // says (scale 1, weighing like one result off by ln 2), which also lets one result be fitted.
+  const n = usable.length;
+  const x = [...usable.map((_, i) => i), n];
+  const y = [...usable.map((c) => Math.log(c.case.measuredOutputTokensPerSecond)), 0];
   const together = ratios.size < 2;
   const f = (v: number[]) => {
     const cal = apply(v[0], together ? v[0] : v[1]);
     return (i: number): number => {
+      if (i === n) return (Math.log(v[0]) + (together ? 0 : Math.log(v[1]))) / Math.LN2 / 2;
       const r = estimateCase(usable[i], cal);
       return r.estimate === null ? y[i] + 5 : Math.log(r.estimate);
     };

@@ -12,7 +12,7 @@ import type { Costs, Demand } from "../config/schema";
 import { GIB } from "./memory";
 import type { ModelPlan, Plan } from "./plan";
 import { FactorySizing, ModelSizingInput, sizeFactory, tokensPerMonth } from "./sizing";
-import { estimateThroughput, measuredAboveCeiling, modelFamily } from "./throughput";
+import { estimateThroughput, measuredAboveCeiling, modelFamily, type ThroughputEstimate } from "./throughput";
 import { calibrationCases } from "./calibration-set";
 import { estimateConfidence } from "./throughput-confidence";
 import { CostAlternative, CostAssumption, CostParams, CostServerGroup, CostSummary, computeCosts } from "./tco";
@@ -70,10 +70,11 @@ export function workloadLengths(demand: Demand, maxContextTokens: number): Workl
   if (demand.promptTokens !== undefined && demand.outputTokens !== undefined) {
     return { promptTokens: demand.promptTokens, outputTokens: demand.outputTokens, computedPromptTokens: demand.promptTokens * computedShare, assumed: false };
   }
+  // prompt = ratio × output and prompt + output / 2 = context; at least one token of each.
   const ratio = promptShare / output;
-  const context = Math.max(1, maxContextTokens * AVERAGE_CONTEXT_FRACTION);
-  const outputTokens = Math.max(1, context / (ratio + 0.5));
-  const promptTokens = Math.max(1, ratio * outputTokens);
+  const context = Math.max(1.5, maxContextTokens * AVERAGE_CONTEXT_FRACTION);
+  const outputTokens = Math.min(2 * (context - 1), Math.max(1, context / (ratio + 0.5)));
+  const promptTokens = Math.max(1, context - outputTokens / 2);
   return { promptTokens, outputTokens, computedPromptTokens: promptTokens * computedShare, assumed: true };
 }
 
@@ -93,22 +94,29 @@ function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: str
   const fit = m.fit.perGpu;
   const kvBytes = Math.max(0, fit.usableGiB - fit.weightsGiB - fit.overheadGiB) * tp * GIB;
   const lengths = workloadLengths(d.demand, m.model.maxContextTokens);
-  const throughput = estimateThroughput({
-    model: m.model.spec,
-    gpu: effectiveGpu(m),
-    precision: m.model.precision,
-    tensorParallel: tp,
-    interconnect: m.model.pool.server.interconnect,
-    promptTokens: lengths.promptTokens,
-    outputTokens: lengths.outputTokens,
-    computedPromptTokens: lengths.computedPromptTokens,
-    kvCacheBytesPerReplica: kvBytes,
-    kvCachePrecision: d.kvCacheDtype,
-    maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
-    maxConcurrentSequences: m.model.maxConcurrentSequences,
-    measuredTokensPerSecond: measured,
-    calibration,
-  });
+  let throughput: ThroughputEstimate;
+  try {
+    throughput = estimateThroughput({
+      model: m.model.spec,
+      gpu: effectiveGpu(m),
+      precision: m.model.precision,
+      tensorParallel: tp,
+      interconnect: m.model.pool.server.interconnect,
+      promptTokens: lengths.promptTokens,
+      outputTokens: lengths.outputTokens,
+      computedPromptTokens: lengths.computedPromptTokens,
+      kvCacheBytesPerReplica: kvBytes,
+      kvCachePrecision: d.kvCacheDtype,
+      maxSecondsPerOutputToken: d.demand.maxSecondsPerOutputToken,
+      maxConcurrentSequences: m.model.maxConcurrentSequences,
+      measuredTokensPerSecond: measured,
+      calibration,
+    });
+  } catch (err) {
+    // The fit check passed, so this is a workload the memory cannot batch (e.g. mean lengths beyond it).
+    problems.push({ file, path: ["models", m.model.servedName, "demand"], message: (err as Error).message.replace(/^throughput: /, "") });
+    return undefined;
+  }
   const confidence =
     throughput.boundBy === "measured"
       ? undefined
@@ -231,8 +239,8 @@ export function planCosts(
       ? [
           {
             key: "catalog.calibration",
-            label: "Throughput calibration (weights / KV bandwidth, decode / prefill compute efficiency; site adjustments)",
-            value: `${env.calibration.weightBandwidthEfficiency} / ${env.calibration.kvBandwidthEfficiency}, ${env.calibration.computeEfficiency} / ${env.calibration.prefillEfficiency}; ${env.calibration.adjustments.length}`,
+            label: "Throughput calibration",
+            value: `${env.calibration.adjustments.length} site adjustment${env.calibration.adjustments.length === 1 ? "" : "s"}`,
             unit: "",
             source: `environment file (catalog.calibration): ${env.config.catalog.calibration.source.url} (${env.config.catalog.calibration.source.date})`,
           },
@@ -243,10 +251,10 @@ export function planCosts(
       : [
           {
             key: "planning.averageContext",
-            label: `Average context while decoding (${assumedLengths.join(", ")}: no demand.promptTokens / outputTokens)`,
+            label: "Average context while decoding",
             value: `${AVERAGE_CONTEXT_FRACTION * 100}% of maxContextTokens`,
             unit: "",
-            source: "planning assumption (planning/costs.ts); give the demand's mean lengths to replace it",
+            source: `planning assumption (planning/costs.ts) for ${assumedLengths.join(", ")}: give demand.promptTokens and outputTokens instead`,
           },
         ]),
   ];

@@ -197,8 +197,8 @@ export interface ModelSizing {
   readonly replicaTokensPerSecond: number;
   readonly replicaOutputTokensPerSecond: number;
   readonly boundBy: ThroughputBound;
-  /** The throughput estimate's confidence; null for a measured rate. */
-  readonly confidence: EstimateConfidence | null;
+  /** The throughput estimate's confidence; absent for a measured rate. */
+  readonly confidence?: EstimateConfidence;
   readonly gpusPerReplica: number;
   readonly replicasNeeded: number;
   readonly gpusNeeded: number;
@@ -281,7 +281,7 @@ export function sizeModel(input: ModelSizingInput): ModelSizing {
     replicaTokensPerSecond: perReplica,
     replicaOutputTokensPerSecond: perReplica * mix.output,
     boundBy: throughput.boundBy,
-    confidence: input.confidence ?? null,
+    ...(input.confidence === undefined ? {} : { confidence: input.confidence }),
     gpusPerReplica: input.gpusPerReplica,
     replicasNeeded,
     gpusNeeded,

@@ -66,7 +66,6 @@ import { THROUGHPUT_CALIBRATION } from "../catalog/calibration";
 import { VLLM } from "../catalog/upstream";
 import type {
   BenchmarkEngine,
-  Parallelism,
   CalibrationAdjustment,
   GpuSpec,
   Interconnect,
@@ -141,13 +140,6 @@ export interface ThroughputInput {
    * @default - TP × (GPU memory × 0.9 − weights ÷ TP − DEFAULT_OVERHEAD_GIB)
    */
   readonly kvCacheBytesPerReplica?: number;
-  /**
-   * How the GPUs split the model: `tensor` (vLLM's default), or `expert` for an MoE model —
-   * attention data-parallel, experts spread over the GPUs, tokens exchanged all-to-all twice per
-   * layer instead of two all-reduces (see catalog/types.ts `Parallelism`).
-   * @default "tensor"
-   */
-  readonly parallelism?: Parallelism;
   /** @default "auto" (BF16, see planning/memory.ts `kvBytesPerElement`) */
   readonly kvCachePrecision?: KvCachePrecision;
   /**
@@ -308,16 +300,9 @@ export function weightsSplit(model: ModelArchitecture, weights: number, b: numbe
   return { shared: weights - routed, routed: routed * (1 - Math.pow(1 - share, b)) };
 }
 
-/**
- * Weight bytes on each GPU of a replica: weights ÷ TP under tensor parallelism; under expert
- * parallelism the shared part (attention, dense layers) is on every GPU and the routed experts
- * are spread.
- */
-export function weightsPerGpu(model: ModelArchitecture, precision: WeightPrecision, tp: number, parallelism: Parallelism = "tensor"): number {
-  const weights = weightsBytes(model, precision);
-  if (parallelism !== "expert" || !isMoe(model)) return weights / tp;
-  const all = weightsSplit(model, weights, Number.POSITIVE_INFINITY);
-  return all.shared + all.routed / tp;
+/** Weight bytes on each GPU of a replica (tensor parallelism shards every layer). */
+export function weightsPerGpu(model: ModelArchitecture, precision: WeightPrecision, tp: number): number {
+  return weightsBytes(model, precision) / tp;
 }
 
 /** Whether the model routes tokens to experts. */
@@ -453,8 +438,6 @@ interface Replica {
   /** The TP group spans more GPUs than share a CPU socket: its traffic crosses the socket link. */
   readonly crossesDomain: boolean;
   readonly allReduces: number;
-  /** Attention data-parallel with experts spread over the GPUs (an MoE model under `parallelism: "expert"`). */
-  readonly expertParallel: boolean;
 }
 
 function stepParts(r: Replica, f: ThroughputFactors, b: number): StepBreakdown {
@@ -463,11 +446,9 @@ function stepParts(r: Replica, f: ThroughputFactors, b: number): StepBreakdown {
   const comm =
     r.tp > 1 ? r.allReduces * (f.allReduceLatencyUs * 1e-6 + (b * r.allReduceBytesPerToken) / linkRate(r, f)) : 0;
   const w = weightsSplit(r.model, r.weights, b);
-  // Expert parallelism keeps the shared weights (attention, dense layers) on every GPU: each reads them.
-  const shared = w.shared;
   return {
     // Routed experts are read by grouped GEMMs of a few tokens each: the MoE efficiency applies.
-    weights: shared / (r.bandwidth * f.weightBandwidthEfficiency) + w.routed / (r.bandwidth * f.weightBandwidthEfficiency * (r.moe ? f.moeEfficiency : 1)),
+    weights: w.shared / (r.bandwidth * f.weightBandwidthEfficiency) + w.routed / (r.bandwidth * f.weightBandwidthEfficiency * (r.moe ? f.moeEfficiency : 1)),
     kvCache: (b * r.kvPerSequence) / (r.bandwidth * f.kvBandwidthEfficiency),
     compute: (b * r.sharedFlopsPerToken) / (r.flops * computeEfficiency) + (r.routedFlopsPerToken > 0 ? (b * r.routedFlopsPerToken) / (r.flops * expertEfficiency) : 0),
     attention: (b * r.attentionFlopsPerToken) / (r.flops * (r.fp4 ? f.computeEfficiencyFp4 : f.computeEfficiency)),
@@ -583,8 +564,6 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
   const kvPrecision = input.kvCachePrecision ?? "auto";
   const meanContext = input.promptTokens + input.outputTokens / 2;
   const weights = weightsBytes(model, precision);
-  const expertParallel = input.parallelism === "expert" && isMoe(model);
-  // Expert parallelism keeps each sequence's KV on the one GPU that attends for it.
   const replication = kvReplication(model, tp);
   const r: Replica = {
     model,
@@ -599,11 +578,7 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
     attentionFlopsPerToken: decodeAttentionFlops(model, meanContext),
     prefillFlopsPerToken: 2 * model.parametersB.active * 1e9,
     prefillAttentionFlopsPerToken: prefillAttentionFlops(model, input.promptTokens),
-    allReduceBytesPerToken: expertParallel
-      ? // All-to-all: each token's activations go to the GPUs of its experts and come back, (TP − 1)/TP of them remote.
-        (Math.min(model.moe?.expertsPerToken ?? 1, tp) * (tp - 1) * model.hiddenSize * ACTIVATION_BYTES) / (tp * tp)
-      : (2 * (tp - 1) * model.hiddenSize * ACTIVATION_BYTES) / tp,
-    expertParallel,
+    allReduceBytesPerToken: (2 * (tp - 1) * model.hiddenSize * ACTIVATION_BYTES) / tp,
     linkBytesPerSecond: interconnect.gbpsPerGpu * 1e9,
     crossesDomain: interconnect.gpusPerDomain !== undefined && tp > interconnect.gpusPerDomain,
     allReduces: ALL_REDUCES_PER_LAYER * model.layers,
@@ -612,7 +587,7 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
   // Counted like the fit check: per GPU, usable − weights ÷ TP − overhead; summed over the TP GPUs.
   const kvAvailable =
     input.kvCacheBytesPerReplica ??
-    tp * (gpu.memoryGiB * DEFAULT_GPU_MEMORY_UTILIZATION * GIB - weightsPerGpu(model, precision, tp, input.parallelism) - DEFAULT_OVERHEAD_GIB * GIB);
+    tp * (gpu.memoryGiB * DEFAULT_GPU_MEMORY_UTILIZATION * GIB - weightsPerGpu(model, precision, tp) - DEFAULT_OVERHEAD_GIB * GIB);
   if (!(kvAvailable > 0)) {
     throw new Error(
       `throughput: ${model.id} at ${precision} on ${tp}× ${gpu.id}: no memory left for the KV cache ` +

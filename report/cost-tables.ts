@@ -157,8 +157,8 @@ export function sizingTable(sizing: FactorySizing): TableData {
 }
 
 /** `high (±9 %)`, `low (±41 %, site)`, `measured`. */
-function confidenceCell(c: EstimateConfidence | null): string | { text: string; strong: boolean; tone: "bad" } {
-  if (c === null) return "measured";
+function confidenceCell(c: EstimateConfidence | undefined): string | { text: string; strong: boolean; tone: "bad" } {
+  if (c === undefined) return "measured";
   const text = `${c.level} (±${Math.round((Math.exp(c.medianAbsLn) - 1) * 100)} %${c.basis === "site" ? ", site" : ""})`;
   return c.level === "low" ? { text, strong: true, tone: "bad" } : text;
 }
@@ -180,11 +180,11 @@ export function sizingWarnings(sizing: FactorySizing): string[] {
           `add ${plural(s.missingReplicas, "replica")} (${plural(s.missingGpus, "GPU")})`,
       );
     }
-    if (model.confidence !== null && model.confidence.level === "low") {
+    if (model.confidence !== undefined && model.confidence.level === "low") {
       const why = model.confidence.summary.replace(/^low: /, "");
       warnings.push(
         `${model.id}: the throughput estimate (bound by ${model.boundBy}) has low confidence: ${why}` +
-          (why.includes("measure") ? "" : "; measure one replica before buying (vllm bench serve, then ai-factory calibrate)"),
+          (why.includes("measure before buying") ? "" : "; measure one replica before buying (vllm bench serve, then ai-factory calibrate)"),
       );
     }
     const { targetSecondsPerOutputToken: target, estimatedSecondsPerOutputToken: estimated } = model.latency;

@@ -17,6 +17,7 @@ import { THROUGHPUT_CALIBRATION } from "../catalog/calibration";
 import type { CalibrationError, Source, ThroughputCalibration, ThroughputFactors } from "../catalog/types";
 import { estimateCase, fitFactors, roundFactor, summarize, type CaseResult, type ResolvedCase } from "../planning/calibration-fit";
 import { calibrationSet } from "../planning/calibration-set";
+import { modelFamily } from "../planning/throughput";
 
 const FACTORS: readonly (keyof ThroughputFactors)[] = [
   "weightBandwidthEfficiency",
@@ -62,6 +63,23 @@ function caseTable(cases: readonly ResolvedCase[], results: readonly CaseResult[
   return t.toString();
 }
 
+/** The errors by kind of case: engine, model family, interconnect with TP, concurrency. */
+function groupTable(cases: readonly ResolvedCase[], results: readonly CaseResult[]): string {
+  const kinds: readonly [string, (c: ResolvedCase) => string][] = [
+    ["engine", (c) => c.case.engine],
+    ["model", (c) => modelFamily(c.model)],
+    ["link", (c) => (c.case.tensorParallel === 1 ? "one GPU" : `${c.interconnect.kind}, TP ${c.case.tensorParallel <= 4 ? "2–4" : "8"}`)],
+    ["load", (c) => (c.case.concurrency === "offline" ? "offline" : c.case.concurrency <= 8 ? "1–8 in flight" : "9+ in flight")],
+  ];
+  const rows: string[][] = [];
+  for (const [kind, key] of kinds) {
+    const groups = new Map<string, CaseResult[]>();
+    cases.forEach((c, i) => groups.set(key(c), [...(groups.get(key(c)) ?? []), results[i]]));
+    for (const [name, rs] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) rows.push(line(`${kind}: ${name}`, summarize(rs)));
+  }
+  return errorTable(rows);
+}
+
 function evaluate(calibration: ThroughputCalibration, fit: readonly ResolvedCase[], heldOut: readonly ResolvedCase[]) {
   const fitResults = fit.map((c) => estimateCase(c, calibration));
   const heldResults = heldOut.map((c) => estimateCase(c, calibration));
@@ -86,20 +104,38 @@ function rounded(e: CalibrationError): CalibrationError {
   return { cases: e.cases, medianAbsLn: roundFactor(e.medianAbsLn), within25Percent: roundFactor(e.within25Percent), within2x: roundFactor(e.within2x) };
 }
 
+/** `value` as a TypeScript literal: identifier keys bare, strings double-quoted, two-space indents. */
+function tsLiteral(value: unknown, indent = ""): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((v) => `${inner}${tsLiteral(v, inner)},`).join("\n")}\n${indent}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return "{}";
+    const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+    return `{\n${entries.map(([k, v]) => `${inner}${key(k)}: ${tsLiteral(v, inner)},`).join("\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** catalog/calibration.ts with `calibration`'s factors, errors and sources written in. */
 function rewrite(file: string, calibration: ThroughputCalibration, errors: { fit: CalibrationError; heldOut: CalibrationError }, sources: Source[]): string {
   const text = fs.readFileSync(file, "utf8");
   const start = text.indexOf("export const THROUGHPUT_CALIBRATION");
   if (start < 0) throw new Error(`${file}: no THROUGHPUT_CALIBRATION to rewrite`);
-  const body = [
-    "export const THROUGHPUT_CALIBRATION: ThroughputCalibration = {",
-    ...FACTORS.map((f) => `  ${f}: ${roundFactor(calibration[f])},`),
-    "  adjustments: [],",
-    `  errors: ${JSON.stringify({ fit: rounded(errors.fit), heldOut: rounded(errors.heldOut) })},`,
-    `  sources: ${JSON.stringify(sources, null, 2).replace(/\n/g, "\n  ")},`,
-    "};",
-    "",
-  ].join("\n");
+  const engines = Object.fromEntries(
+    Object.entries(calibration.engines ?? {}).map(([k, e]) => [k, { decodeScale: roundFactor(e!.decodeScale), prefillScale: roundFactor(e!.prefillScale), cases: e!.cases }]),
+  );
+  const value = {
+    ...Object.fromEntries(FACTORS.map((f) => [f, roundFactor(calibration[f])])),
+    adjustments: [],
+    engines,
+    errors: { fit: rounded(errors.fit), heldOut: rounded(errors.heldOut) },
+    sources,
+  };
+  const body = `export const THROUGHPUT_CALIBRATION: ThroughputCalibration = ${tsLiteral(value)};\n`;
   return text.slice(0, start) + body;
 }
 
@@ -117,6 +153,9 @@ function main(): void {
     const after = evaluate(calibration, fit, heldOut);
     console.log("\nrefitted on the fitting part:");
     for (const f of FACTORS) console.log(`  ${f}: ${calibration[f]}`);
+    for (const [engine, e] of Object.entries(calibration.engines ?? {})) {
+      console.log(`  engine ${engine}: decode × ${e?.decodeScale}, prefill × ${e?.prefillScale} (${e?.cases} cases)`);
+    }
     console.log(errorTable([line("fitting", after.fit), line("held-out", after.heldOut)]));
     if (args.has("--write")) {
       const file = path.join(__dirname, "..", "catalog", "calibration.ts");
@@ -129,6 +168,8 @@ function main(): void {
   const results = [...final.fitResults, ...final.heldResults];
   console.log(args.has("--cases") ? "\nevery case, worst first:" : "\nthe 15 worst cases:");
   console.log(caseTable(all, results, args.has("--cases") ? all.length : 15));
+  console.log("\nby kind of case (both parts):");
+  console.log(groupTable(all, results));
   const target = final.heldOut.within25Percent >= 0.8 && final.heldOut.medianAbsLn <= 0.15;
   console.log(`\nheld-out target (≥ 80 % within ±25 %, median |ln| ≤ 0.15): ${target ? "met" : "NOT met"}`);
 }

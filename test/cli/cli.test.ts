@@ -67,8 +67,10 @@ describe("ai-factory plan", () => {
     expect(r.stdout).toMatch(/│ h200 +│ 4 × hgx-h200-8 │ h200 │ none +│ +23 of 32 GPUs │ +9 │ +2 │/);
     expect(r.stdout).toMatch(/│ coder +│ qwen3-32b bf16 +│ h200 │ +3–8 │ 2 × nvidia.com\/gpu │ +32,768 │ 61.1 GiB │/);
     expect(r.stdout).toMatch(/│ coder +│ +30.5 │ +64.0 │ +2.0 │ +96.5 │ +126.9 │ +23 │/);
-    expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +7,363 │ memory-bandwidth │ +8 \(7\) │ +16 │ +79% │ ok +│/);
-    expect(lines).toContain("Factory: capacity 189B tokens/month against demand 76B (248%).");
+    // What bounds the replica and how near the measured cases come: the columns issue 13 added.
+    expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +8,987 │ memory-bandwidth │ high \(±8 %\) +│ +8 \(6\) │ +16 │ +64% │ ok +│/);
+    expect(r.stdout).toMatch(/│ gpt-oss-120b +│ +6,944 │ +5,520 │ memory-bandwidth │ medium \(±21 %\) │ +3 \(2\) │ +3 │ +42% │ ok +│/);
+    expect(lines).toContain("Factory: capacity 252B tokens/month against demand 76B (332%).");
     // The gateway's pods: Envoy 2 × (500m + 10m), Envoy Gateway 100m, rate limit 100m, Redis 100m.
     expect(r.stdout).toMatch(/│ Total +│ +│ +6 │ +1\.32 │ +2\.94 │/);
     expect(lines).toContain("https://ai.corp.example/v1: 3 teams, 3 models in 1 route.");

@@ -25,7 +25,7 @@ const ESTIMATE: ThroughputEstimate = {
   kvBatch: 64,
   meanContextTokens: 4096,
   secondsPerOutputToken: 0.064,
-  step: { weights: 0.03, kvCache: 0.03, compute: 0.02, interconnect: 0.004, overhead: 0 },
+  step: { weights: 0.03, kvCache: 0.03, compute: 0.02, attention: 0.001, interconnect: 0.004, overhead: 0 },
   prefillShare: 0.2,
   meetsLatencyTarget: true,
   boundBy: "kv-capacity",

@@ -124,7 +124,7 @@ describe("renderCostMarkdown", () => {
       "> **Warning**: coder: the throughput estimate (bound by compute) has low confidence: ±41 % median error on the 5 nearest measured cases; " +
         "measure one replica before buying (vllm bench serve, then ai-factory calibrate)",
     );
-    const measured = renderCostMarkdown("prod", PROD, { sizing: { ...sizing, models: [{ ...model, confidence: null, boundBy: "measured" }] } });
+    const measured = renderCostMarkdown("prod", PROD, { sizing: { ...sizing, models: [{ ...model, confidence: undefined, boundBy: "measured" }] } });
     expect(measured).toContain("| coder | 34,722 | 5,000 | measured | measured | 6 (7) | 12 | 116% | **shortfall** |");
     expect(measured).not.toContain("low confidence");
     // Written from the numbers in the report's formats (grouped, plurals agreeing), not planning's message.

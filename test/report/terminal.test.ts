@@ -85,7 +85,7 @@ describe("renderPlanTable", () => {
     expect(text).toMatch(/│ h100 │ 1 × hgx-h100-8 │ h100-sxm │ mig +│ 4 of 16 MIG slices │ +12 │ +1 │/);
     expect(text).toMatch(/│ qwen3-30b-a3b │ qwen3-30b-a3b fp8 +│ h100 │ +2 │ 1 × nvidia\.com\/gpu │ +16,384 │ 28\.4 GiB │/);
     expect(text).toMatch(/│ qwen3-30b-a3b │ +28\.4 │ +3\.0 │ +2\.0 │ +33\.4 │ +36\.0 │ +3 │/);
-    expect(text).toContain("Factory: capacity 16.6B tokens/month against demand 1.82B (908%).");
+    expect(text).toContain("Factory: capacity 22.8B tokens/month against demand 1.82B (1,251%).");
     expect(text).not.toContain(ESC);
   });
 
