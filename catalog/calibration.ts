@@ -9,38 +9,40 @@
  */
 import type { ThroughputCalibration } from "./types";
 
-/** The default throughput calibration (regenerate with `npm run calibration -- --write`). */
+/** The default throughput calibration (regenerate with `npm run calibration -- --fit --write`). */
 export const THROUGHPUT_CALIBRATION: ThroughputCalibration = {
-  weightBandwidthEfficiency: 0.696,
-  kvBandwidthEfficiency: 0.696,
-  computeEfficiency: 0.476,
-  computeEfficiencyFp4: 0.275,
+  weightBandwidthEfficiency: 0.698,
+  kvBandwidthEfficiency: 0.738,
+  computeEfficiency: 0.526,
+  computeEfficiencyFp4: 0.317,
   prefillEfficiency: 0.665,
-  attentionEfficiency: 0.416,
-  moeEfficiency: 0.594,
-  moeExpertTokensHalf: 8.82,
-  interconnectEfficiency: 0.763,
-  allReduceLatencyUs: 18.1,
-  crossDomainEfficiency: 0.75,
-  stepOverheadMs: 1.26,
+  attentionEfficiency: 0.41,
+  moeEfficiency: 0.651,
+  moeExpertTokensHalf: 10.4,
+  interconnectEfficiency: 0.637,
+  pcieEfficiency: 0.812,
+  allReduceLatencyUs: 15.8,
+  crossDomainEfficiency: 0.727,
+  stepOverheadMs: 1.17,
+  sequenceOverheadUs: 4.58,
   adjustments: [],
   engines: {
     vllm: {
-      decodeScale: 0.973,
-      prefillScale: 0.712,
+      decodeScale: 0.95,
+      prefillScale: 0.68,
       cases: 24,
     },
   },
   errors: {
     fit: {
       cases: 412,
-      medianAbsLn: 0.118,
-      within25Percent: 0.823,
+      medianAbsLn: 0.109,
+      within25Percent: 0.85,
       within2x: 0.99,
     },
     heldOut: {
       cases: 184,
-      medianAbsLn: 0.125,
+      medianAbsLn: 0.108,
       within25Percent: 0.804,
       within2x: 0.973,
     },

@@ -225,14 +225,18 @@ export interface ThroughputFactors {
    * that gets t tokens in a step runs at t / (t + this) of it. 0: no dependence on the batch.
    */
   readonly moeExpertTokensHalf: number;
-  /** Share of the interconnect's bandwidth reached by the tensor-parallel all-reduces. */
+  /** Share of an NVLink interconnect's bandwidth reached by the tensor-parallel all-reduces. */
   readonly interconnectEfficiency: number;
+  /** The same over PCIe (no NVSwitch: the traffic crosses PCIe switches or the CPU's root complex). */
+  readonly pcieEfficiency: number;
   /** Fixed cost of one all-reduce, microseconds (launch and synchronization). */
   readonly allReduceLatencyUs: number;
   /** Multiplies the interconnect's bandwidth when a TP group crosses from one CPU socket to the other (PCIe). */
   readonly crossDomainEfficiency: number;
-  /** Fixed cost of one decode step, milliseconds (scheduling, sampling). */
+  /** Fixed cost of one decode step, milliseconds (launching the step). */
   readonly stepOverheadMs: number;
+  /** Cost of each sequence in a decode step, microseconds (scheduling, sampling, detokenizing it). */
+  readonly sequenceOverheadUs: number;
 }
 
 /** The names of the factors. */

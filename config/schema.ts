@@ -979,7 +979,8 @@ export const CalibrationOverrideSchema = z
       .max(100_000, atMost(100_000, "tokens per expert; a larger half-point means experts never run efficiently"))
       .optional()
       .describe("Tokens per expert at which a routed expert's matmuls reach half their efficiency."),
-    interconnectEfficiency: efficiency.optional().describe("Share of the interconnect's bandwidth reached by tensor-parallel all-reduces."),
+    interconnectEfficiency: efficiency.optional().describe("Share of an NVLink interconnect's bandwidth reached by tensor-parallel all-reduces."),
+    pcieEfficiency: efficiency.optional().describe("The same over PCIe."),
     allReduceLatencyUs: z
       .number()
       .min(0, atLeast(0, "microseconds"))
@@ -993,6 +994,12 @@ export const CalibrationOverrideSchema = z
       .max(100, atMost(100, "milliseconds per decode step; slower is not a GPU server"))
       .optional()
       .describe("Fixed cost of one decode step, ms."),
+    sequenceOverheadUs: z
+      .number()
+      .min(0, atLeast(0, "microseconds"))
+      .max(10_000, atMost(10_000, "microseconds per sequence and step; 10 ms per token is not a GPU server"))
+      .optional()
+      .describe("Cost of each sequence in a decode step, µs (host work per token)."),
     adjustments: z.array(CalibrationAdjustmentSchema).optional().describe("Per GPU and model family corrections fitted on this site's benchmarks (`ai-factory calibrate`)."),
     source: SourceSchema,
   })

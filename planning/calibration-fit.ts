@@ -199,10 +199,12 @@ const FIT_ORDER: readonly { readonly name: keyof ThroughputFactors; readonly min
   { name: "moeEfficiency", min: 0.05, max: 1, prior: 0.5, scale: 0.5 },
   { name: "moeExpertTokensHalf", min: 0, max: 512, prior: 16, scale: 64 },
   { name: "interconnectEfficiency", min: 0.02, max: 1, prior: 0.7, scale: 0.3 },
+  { name: "pcieEfficiency", min: 0.02, max: 1, prior: 0.5, scale: 0.3 },
   { name: "allReduceLatencyUs", min: 0, max: 200, prior: 10, scale: 20 },
   // Crossing the CPU socket link (UPI/xGMI) on a PCIe server: NCCL stages through host memory.
   { name: "crossDomainEfficiency", min: 0.02, max: 1, prior: 0.5, scale: 0.3 },
   { name: "stepOverheadMs", min: 0, max: 30, prior: 1, scale: 2 },
+  { name: "sequenceOverheadUs", min: 0, max: 200, prior: 5, scale: 50 },
 ];
 
 /** One fitted parameter: a factor, or an engine's scale. */

@@ -18,7 +18,7 @@
  *   kv(B)       = B · KV(c) · r / (TP · BW · e_kv)
  *   attn(B)     = B · A_dec(c) / (TP · F · e_c)
  *   comm(B)     = 2 · L · (α + 2 · (TP − 1)/TP · B · h · 2 bytes / (link · e_link))      (TP > 1)
- *   step(B)     = max(weights(B), compute(B)) + max(kv(B), attn(B)) + comm(B) + τ
+ *   step(B)     = max(weights(B), compute(B)) + max(kv(B), attn(B)) + comm(B) + τ + B · σ
  *   decode rate = B / step(B)
  *
  * The matmuls (weights) and attention (KV cache) run one after the other in every layer, each
@@ -37,7 +37,8 @@
  * - m: MoE expert GEMMs reach a smaller share of peak, of FLOPS and of bandwidth (grouped GEMMs of
  *   few tokens per expert, routing imbalance) — the calibration's `moeEfficiency`, 1 for dense models.
  * - α: the fixed cost of one all-reduce (launch and synchronization); τ the fixed cost of a step
- *   (scheduling, sampling).
+ *   (launching it), σ the cost of each sequence in it (scheduling, sampling, detokenizing: host
+ *   work that large batches of small models are bound by).
  *
  * B is the largest batch the KV memory, the concurrency cap (`--max-num-seqs`, or the client's
  * concurrency) and the latency target allow: the decode rate never falls as B grows (step(B) / B
@@ -324,6 +325,7 @@ const FRACTIONS: readonly (keyof ThroughputFactors)[] = [
   "attentionEfficiency",
   "moeEfficiency",
   "interconnectEfficiency",
+  "pcieEfficiency",
   "crossDomainEfficiency",
 ];
 
@@ -342,7 +344,7 @@ function requirePositive(name: string, value: number, allowed = "a number > 0"):
 /** Checks every factor of a calibration; throws naming the first bad one. */
 export function checkFactors(f: ThroughputFactors, where = "calibration"): void {
   for (const name of FRACTIONS) requireFraction(`${where}.${name}`, f[name]);
-  for (const name of ["allReduceLatencyUs", "stepOverheadMs", "moeExpertTokensHalf"] as const) {
+  for (const name of ["allReduceLatencyUs", "stepOverheadMs", "sequenceOverheadUs", "moeExpertTokensHalf"] as const) {
     if (!(Number.isFinite(f[name]) && f[name] >= 0)) throw new Error(`throughput: ${where}.${name}: must be a number ≥ 0, got ${String(f[name])}`);
   }
 }
@@ -382,7 +384,7 @@ export function factorsFor(
 
 /** Bytes per second one GPU's all-reduce traffic moves at: the link at its efficiency, less when it crosses sockets. */
 function linkRate(r: Replica, f: ThroughputFactors): number {
-  return r.linkBytesPerSecond * f.interconnectEfficiency * (r.crossesDomain ? f.crossDomainEfficiency : 1);
+  return r.linkBytesPerSecond * (r.pcie ? f.pcieEfficiency : f.interconnectEfficiency) * (r.crossesDomain ? f.crossDomainEfficiency : 1);
 }
 
 /** Efficiency 1 everywhere and no fixed costs: the physical ceiling. */
@@ -396,9 +398,11 @@ const IDEAL: ThroughputFactors = {
   moeEfficiency: 1,
   moeExpertTokensHalf: 0,
   interconnectEfficiency: 1,
+  pcieEfficiency: 1,
   allReduceLatencyUs: 0,
   crossDomainEfficiency: 1,
   stepOverheadMs: 0,
+  sequenceOverheadUs: 0,
 };
 
 /** Largest integer B in [lo, hi] with pred(B) true, for a predicate true then false; lo - 1 when none. */
@@ -437,6 +441,7 @@ interface Replica {
   readonly linkBytesPerSecond: number;
   /** The TP group spans more GPUs than share a CPU socket: its traffic crosses the socket link. */
   readonly crossesDomain: boolean;
+  readonly pcie: boolean;
   readonly allReduces: number;
 }
 
@@ -453,7 +458,7 @@ function stepParts(r: Replica, f: ThroughputFactors, b: number): StepBreakdown {
     compute: (b * r.sharedFlopsPerToken) / (r.flops * computeEfficiency) + (r.routedFlopsPerToken > 0 ? (b * r.routedFlopsPerToken) / (r.flops * expertEfficiency) : 0),
     attention: (b * r.attentionFlopsPerToken) / (r.flops * (r.fp4 ? f.computeEfficiencyFp4 : f.computeEfficiency)),
     interconnect: comm,
-    overhead: f.stepOverheadMs * 1e-3,
+    overhead: f.stepOverheadMs * 1e-3 + b * f.sequenceOverheadUs * 1e-6,
   };
 }
 
@@ -581,6 +586,7 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
     allReduceBytesPerToken: (2 * (tp - 1) * model.hiddenSize * ACTIVATION_BYTES) / tp,
     linkBytesPerSecond: interconnect.gbpsPerGpu * 1e9,
     crossesDomain: interconnect.gpusPerDomain !== undefined && tp > interconnect.gpusPerDomain,
+    pcie: interconnect.kind === "pcie",
     allReduces: ALL_REDUCES_PER_LAYER * model.layers,
   };
 

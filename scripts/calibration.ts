@@ -29,9 +29,11 @@ const FACTORS: readonly (keyof ThroughputFactors)[] = [
   "moeEfficiency",
   "moeExpertTokensHalf",
   "interconnectEfficiency",
+  "pcieEfficiency",
   "allReduceLatencyUs",
   "crossDomainEfficiency",
   "stepOverheadMs",
+  "sequenceOverheadUs",
 ];
 
 function line(label: string, e: CalibrationError): string[] {

@@ -13,11 +13,12 @@ const FRACTIONS: readonly (keyof ThroughputFactors)[] = [
   "attentionEfficiency",
   "moeEfficiency",
   "interconnectEfficiency",
+  "pcieEfficiency",
   "crossDomainEfficiency",
 ];
 
 /** The factors that are fixed costs or counts. */
-const NON_NEGATIVE: readonly (keyof ThroughputFactors)[] = ["allReduceLatencyUs", "stepOverheadMs", "moeExpertTokensHalf"];
+const NON_NEGATIVE: readonly (keyof ThroughputFactors)[] = ["allReduceLatencyUs", "stepOverheadMs", "sequenceOverheadUs", "moeExpertTokensHalf"];
 
 describe("THROUGHPUT_CALIBRATION", () => {
   it.each(FRACTIONS)("%s is a fraction in (0, 1]", (factor) => {
