@@ -216,6 +216,8 @@ export interface ThroughputFactors {
   readonly computeEfficiencyFp4: number;
   /** Share of dense FLOPS reached by the prompts' matmuls (prefill). */
   readonly prefillEfficiency: number;
+  /** The same on FP4 tensor cores. */
+  readonly prefillEfficiencyFp4: number;
   /** Share of dense FLOPS reached by attention over the prompt (FlashAttention-style kernels; long prompts). */
   readonly attentionEfficiency: number;
   /** Multiplies the efficiencies of mixture-of-experts models' routed experts (grouped GEMMs, routing imbalance). */

@@ -2,8 +2,8 @@
  * The `ai-factory` command. Human output by default, `--json` for machines.
  * Exit codes: 0 success, 1 invalid input, 2 usage error.
  */
-import { UsageError } from "../config/errors";
-import { displayPath } from "../config/loader";
+import { Problem, UsageError, formatLocatedProblem } from "../config/errors";
+import { displayPath, loadEnvironments } from "../config/loader";
 import type { Plan } from "../planning/plan";
 import { gatewayFootprint, planGateway } from "../planning/gateway";
 import { environmentArtifacts } from "../planning/artifacts";
@@ -17,6 +17,7 @@ import { renderCompareTable, renderCostTable, renderPlanTable, shouldUseColor } 
 import { loadAndPlan } from "./load";
 import { selectEnvironmentFiles } from "./files";
 import { renderSarif } from "../report/sarif";
+import { warningJson } from "../report/problems-json";
 import { Io, OutputFormat, processIo, toolVersion, withExitCode } from "./output";
 
 export const USAGE = `Usage: ai-factory <command> [options]
@@ -61,8 +62,9 @@ Commands:
   help                           show this text
 
 Synthesize every environment with \`npx cdktf synth\` (or \`npm run synth\`).
-Problems print as <file>:<line>:<column>: <path>: <what is wrong>. With --json, stdout
-holds one JSON document, also on failure: { "valid": false, "problems": [...] }.
+Problems print as <file>:<line>:<column>: <path>: <what is wrong>, warnings (a plan that
+works, with a risk) as <file>:<line>:<column>: <path>: warning: <what>, exit 0. With --json,
+stdout holds one JSON document, also on failure: { "valid": false, "problems": [...] }.
 Exit codes: 0 ok, 1 invalid input, 2 usage error, 70 a bug in ai-factory.`;
 
 interface ParsedArgs {
@@ -120,16 +122,27 @@ function requestedFormat(argv: readonly string[]): OutputFormat {
   return "text";
 }
 
+/**
+ * The plans' warnings with their line and column, located like planning's problems (cli/load.ts):
+ * by path, where the loader saw it in the file (which is read again: the plans keep no positions).
+ */
+function locatedWarnings(files: readonly string[], warnings: readonly Problem[]): Problem[] {
+  return warnings.length === 0 ? [] : loadEnvironments(files).locate(warnings, "plan");
+}
+
 function validate(args: ParsedArgs, io: Io): number {
   const files = args.positional.length > 0 ? args.positional : selectEnvironmentFiles(undefined);
-  const envs = loadAndPlan(files).map((p) => p.env);
+  const planned = loadAndPlan(files);
+  const envs = planned.map((p) => p.env);
+  const warnings = locatedWarnings(files, planned.flatMap((p) => p.plan.warnings));
   if (args.format === "sarif") {
-    io.out(renderSarif([], { version: toolVersion() }));
+    io.out(renderSarif([], { version: toolVersion() }, warnings));
   } else if (args.format === "json") {
     io.out(
       JSON.stringify(
         {
           valid: true,
+          warnings: warnings.map(warningJson),
           environments: envs.map((e) => ({
             name: e.config.name,
             file: e.file,
@@ -143,9 +156,13 @@ function validate(args: ParsedArgs, io: Io): number {
   } else {
     for (const e of envs) {
       const gpus = e.pools.reduce((n, p) => n + p.nodes.length * p.server.gpusPerServer, 0);
-      io.out(`${e.file}: ok (${plural(e.pools.length, "node pool")}, ${plural(gpus, "GPU")})`);
+      const warned = warnings.filter((w) => w.file === e.file).length;
+      io.out(`${e.file}: ok (${plural(e.pools.length, "node pool")}, ${plural(gpus, "GPU")}${warned > 0 ? `, ${plural(warned, "warning")}` : ""})`);
     }
   }
+  // The report for people goes to stderr, as problems do, whatever stdout carries.
+  for (const w of warnings) io.err(formatLocatedProblem({ ...w, message: `warning: ${w.message}` }));
+  if (warnings.length > 0) io.err(`${plural(warnings.length, "warning")} found; the files are valid.`);
   return 0;
 }
 
@@ -175,7 +192,12 @@ export function planJson(plan: Plan): unknown {
       maxConcurrentSequences: m.model.maxConcurrentSequences,
       gpuMemoryUtilization: m.gpuMemoryUtilization,
       memoryPerGpuGiB: m.fit.perGpu,
+      strictKvFit: m.fit.strictKvFit,
       sequencesAtContext: m.fit.maxConcurrentSequencesAtContext,
+      meanContextTokens: m.fit.meanContextTokens,
+      meanContextAssumed: m.meanContextAssumed,
+      sequencesAtMeanContext: m.fit.maxConcurrentSequencesAtMeanContext,
+      preemptionRisk: m.fit.preemptionRisk,
       weightsGiB: m.weightsGiB,
       checkpointGiB: m.checkpointGiB,
     })),

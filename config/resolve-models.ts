@@ -24,6 +24,13 @@ export interface ResolvedModel {
   readonly tensorParallel: number;
   readonly maxContextTokens: number;
   readonly maxConcurrentSequences: number;
+  /**
+   * The fit check's KV rule: true, every one of `maxConcurrentSequences` sequences must fit at
+   * `maxContextTokens`; false, only vLLM's start rule refuses (one sequence of `maxContextTokens`)
+   * and concurrency above what the mean context allows is a warning. The model's `strictKvFit`,
+   * else the environment's, else false.
+   */
+  readonly strictKvFit: boolean;
   readonly replicas: { readonly min: number; readonly max: number };
   readonly deployment: ModelDeployment;
 }
@@ -174,12 +181,19 @@ function checkArchitecture(file: string, path: DocPath, spec: ModelSpec, problem
   return problems.length === before;
 }
 
+/** Settings of the environment that a model inherits when it does not set its own. */
+export interface ModelDefaults {
+  /** The environment's `strictKvFit`. @default false */
+  readonly strictKvFit?: boolean;
+}
+
 /** Resolves every model of the file (sorted by served name), reporting problems with paths. */
 export function resolveModels(
   file: string,
   models: Readonly<Record<string, ModelDeployment>>,
   pools: readonly ResolvedNodePool[],
   problems: Problem[],
+  defaults: ModelDefaults = {},
 ): ResolvedModel[] {
   const out: ResolvedModel[] = [];
   checkServedNames(file, Object.keys(models), problems);
@@ -229,6 +243,8 @@ export function resolveModels(
       tensorParallel: d.tensorParallel,
       maxContextTokens,
       maxConcurrentSequences: d.maxConcurrentSequences,
+      // The model's own setting wins over the environment's.
+      strictKvFit: d.strictKvFit ?? defaults.strictKvFit ?? false,
       replicas,
       deployment: d,
     });

@@ -414,7 +414,7 @@ export function resolveEnvironment(
     });
   }
 
-  const models = resolveModels(file, env.models, pools, problems);
+  const models = resolveModels(file, env.models, pools, problems, { strictKvFit: env.strictKvFit });
   if (Object.keys(env.models).length > 0 && env.modelStore === undefined) {
     problems.push({
       file,

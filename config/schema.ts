@@ -613,7 +613,15 @@ export const ModelDeploymentSchema = z
       .min(1, atLeast(1, "a replica serves at least one sequence"))
       .max(16_384, atMost(16_384, "sequences one replica decodes at once; vLLM's default is 256"))
       .default(16)
-      .describe("Sequences one replica serves at once at full context (`--max-num-seqs`); the fit check sizes KV cache for them."),
+      .describe(
+        "Sequences one replica decodes at once (`--max-num-seqs`). More than the KV cache holds at the workload's mean context is a warning (vLLM queues or preempts the rest); with strictKvFit, more than it holds at full context is refused.",
+      ),
+    strictKvFit: z
+      .boolean()
+      .optional()
+      .describe(
+        "true: refuse the model unless `maxConcurrentSequences` sequences fit in the KV cache at `maxContextTokens` each, so vLLM never queues or preempts one for memory. false: refuse only what vLLM refuses to start (weights ÷ tensorParallel + overhead + one sequence of `maxContextTokens` above a GPU's usable memory), and warn when `maxConcurrentSequences` is above the sequences the KV cache holds at the workload's mean context. @default - the environment's `strictKvFit` (false)",
+      ),
     replicas: ReplicasSchema,
     autoscaling: z
       .strictObject({
@@ -971,6 +979,7 @@ export const CalibrationOverrideSchema = z
     computeEfficiency: efficiency.optional().describe("Share of dense BF16/FP8 FLOPS reached by compute-bound decode."),
     computeEfficiencyFp4: efficiency.optional().describe("The same on FP4 tensor cores."),
     prefillEfficiency: efficiency.optional().describe("Share of dense FLOPS reached by the prompts' matmuls."),
+    prefillEfficiencyFp4: efficiency.optional().describe("The same on FP4 tensor cores."),
     attentionEfficiency: efficiency.optional().describe("Share of dense FLOPS reached by attention over the prompt."),
     moeEfficiency: efficiency.optional().describe("Multiplies the efficiencies of mixture-of-experts models' routed experts."),
     moeExpertTokensHalf: z
@@ -1355,6 +1364,12 @@ export const EnvironmentSchema = z
     gateway: GatewaySchema.optional(),
     costs: CostsSchema.prefault({}),
     catalog: CatalogOverridesSchema.optional(),
+    strictKvFit: z
+      .boolean()
+      .optional()
+      .describe(
+        "The KV cache rule of the fit check for every model without its own `strictKvFit`. false: a model is refused only when vLLM would refuse to start it (its KV cache cannot hold one sequence of `maxContextTokens`), and more `maxConcurrentSequences` than the KV cache holds at the workload's mean context is a warning (vLLM queues or preempts the rest). true: every sequence must fit at `maxContextTokens`, no preemption ever. @default false",
+      ),
   })
   .superRefine(refuseTokenMarkers)
   .describe("One environment: one cluster, one cdktf stack.");

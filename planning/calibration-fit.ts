@@ -183,8 +183,9 @@ export function summarize(results: readonly CaseResult[]): CalibrationError {
  * The fitted factors in a fixed order, with their bounds and a weak prior: where published
  * measurements leave a factor loosely determined (few small-batch results pin the weight-streaming
  * share, for instance), the fit stays near what kernel benchmarks report instead of trading one
- * factor against another. A prior is one pseudo-measurement of `(value − prior) / scale`, so it
- * weighs like a single case missing by `scale` in ln terms.
+ * factor against another. A prior is one pseudo-measurement with the residual
+ * `(value − prior) / scale`: a factor `scale` away from its prior costs as much as one case whose
+ * estimate is off by a factor e (|ln| = 1).
  */
 const FIT_ORDER: readonly { readonly name: keyof ThroughputFactors; readonly min: number; readonly max: number; readonly prior: number; readonly scale: number }[] = [
   // Weight streaming by GEMV/GEMM kernels at small batch: 70–90 % of HBM bandwidth.
@@ -194,6 +195,7 @@ const FIT_ORDER: readonly { readonly name: keyof ThroughputFactors; readonly min
   { name: "computeEfficiency", min: 0.05, max: 1, prior: 0.5, scale: 0.25 },
   { name: "computeEfficiencyFp4", min: 0.05, max: 1, prior: 0.35, scale: 0.25 },
   { name: "prefillEfficiency", min: 0.05, max: 1, prior: 0.6, scale: 0.25 },
+  { name: "prefillEfficiencyFp4", min: 0.05, max: 1, prior: 0.4, scale: 0.25 },
   // FlashAttention-2 reaches 50–73 % of A100 peak forward (Dao 2023, arXiv:2307.08691); varlen and causal less.
   { name: "attentionEfficiency", min: 0.05, max: 1, prior: 0.4, scale: 0.25 },
   { name: "moeEfficiency", min: 0.05, max: 1, prior: 0.5, scale: 0.5 },
@@ -342,16 +344,18 @@ export function fitAdjustment(
   });
   const usable = cases.filter((c) => estimateCase(c, base).estimate !== null);
   if (usable.length === 0) return undefined;
-  // Points 0 … n−1 are the results; the last one a weak prior that the site runs as the catalog
-  // says (scale 1, weighing like one result off by ln 2), which also lets one result be fitted.
+  // Points 0 … n−1 are the results; then a weak prior per scale that the site runs as the catalog
+  // says: ln(scale) / (2 ln 2), so a scale of 4 (or ¼) weighs like one result off by a factor e.
+  // It also lets a single result be fitted.
   const n = usable.length;
-  const x = [...usable.map((_, i) => i), n];
-  const y = [...usable.map((c) => Math.log(c.case.measuredOutputTokensPerSecond)), 0];
   const together = ratios.size < 2;
+  const scales = together ? 1 : 2;
+  const x = [...usable.map((_, i) => i), ...Array.from({ length: scales }, (_, j) => n + j)];
+  const y = [...usable.map((c) => Math.log(c.case.measuredOutputTokensPerSecond)), ...Array.from({ length: scales }, () => 0)];
   const f = (v: number[]) => {
     const cal = apply(v[0], together ? v[0] : v[1]);
     return (i: number): number => {
-      if (i === n) return (Math.log(v[0]) + (together ? 0 : Math.log(v[1]))) / Math.LN2 / 2;
+      if (i >= n) return Math.log(v[i - n]) / (2 * Math.LN2);
       const r = estimateCase(usable[i], cal);
       return r.estimate === null ? y[i] + 5 : Math.log(r.estimate);
     };

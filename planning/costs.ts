@@ -8,8 +8,9 @@ import { COST_DEFAULTS } from "../catalog/cost-defaults";
 import type { GpuSpec, Source, ThroughputCalibration } from "../catalog/types";
 import type { Problem } from "../config/errors";
 import type { ResolvedEnvironment } from "../config/resolve";
-import type { Costs, Demand } from "../config/schema";
+import type { Costs } from "../config/schema";
 import { GIB } from "./memory";
+import { AVERAGE_CONTEXT_FRACTION, workloadLengths } from "./workload";
 import type { ModelPlan, Plan } from "./plan";
 import { FactorySizing, ModelSizingInput, sizeFactory, tokensPerMonth } from "./sizing";
 import { estimateThroughput, measuredAboveCeiling, modelFamily, type ThroughputEstimate } from "./throughput";
@@ -42,41 +43,8 @@ export function effectiveGpu(m: ModelPlan): GpuSpec {
   };
 }
 
-/**
- * Without the demand's mean lengths, a decoding sequence is taken to hold half the configured
- * maximum context (a sequence grows from its prompt towards the limit). A planning assumption,
- * listed in reports.
- */
-export const AVERAGE_CONTEXT_FRACTION = 0.5;
-
-/** A workload's mean lengths per request, and whether the demand gave them. */
-export interface WorkloadLengths {
-  readonly promptTokens: number;
-  readonly outputTokens: number;
-  /** Prompt tokens the replica computes: the fresh and cache-write share of the prompt. */
-  readonly computedPromptTokens: number;
-  readonly assumed: boolean;
-}
-
-/**
- * The mean prompt and output lengths of a model's requests: the demand's, or — when it gives none —
- * lengths in the mix's prompt-to-output ratio whose mean decode context (prompt + half the output)
- * is half of maxContextTokens, as before the demand had lengths.
- */
-export function workloadLengths(demand: Demand, maxContextTokens: number): WorkloadLengths {
-  const { input, cachedInput, cacheWrite, output } = demand.mix;
-  const promptShare = input + cachedInput + cacheWrite;
-  const computedShare = promptShare > 0 ? (input + cacheWrite) / promptShare : 1;
-  if (demand.promptTokens !== undefined && demand.outputTokens !== undefined) {
-    return { promptTokens: demand.promptTokens, outputTokens: demand.outputTokens, computedPromptTokens: demand.promptTokens * computedShare, assumed: false };
-  }
-  // prompt = ratio × output and prompt + output / 2 = context; at least one token of each.
-  const ratio = promptShare / output;
-  const context = Math.max(1.5, maxContextTokens * AVERAGE_CONTEXT_FRACTION);
-  const outputTokens = Math.min(2 * (context - 1), Math.max(1, context / (ratio + 0.5)));
-  const promptTokens = Math.max(1, context - outputTokens / 2);
-  return { promptTokens, outputTokens, computedPromptTokens: promptTokens * computedShare, assumed: true };
-}
+// Moved to planning/workload.ts, which the fit check reads too; kept here for existing imports.
+export { AVERAGE_CONTEXT_FRACTION, workloadLengths, type WorkloadLengths } from "./workload";
 
 function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: string, problems: Problem[]): ModelSizingInput | undefined {
   const d = m.model.deployment;
@@ -254,7 +222,7 @@ export function planCosts(
             label: "Average context while decoding",
             value: `${AVERAGE_CONTEXT_FRACTION * 100}% of maxContextTokens`,
             unit: "",
-            source: `planning assumption (planning/costs.ts) for ${assumedLengths.join(", ")}: give demand.promptTokens and outputTokens instead`,
+            source: `planning assumption (planning/workload.ts) for ${assumedLengths.join(", ")}: give demand.promptTokens and outputTokens instead`,
           },
         ]),
   ];

@@ -6,6 +6,16 @@
  * `--gpu-memory-utilization`), with ways out when it fails: fixes
  * as keys of the environment file, which planning/plan.ts checks by planning again before it offers
  * them. Pure functions, no I/O.
+ *
+ * Which KV cache the budget counts decides what is refused:
+ * - by default, one sequence of `maxContextTokens`: vLLM's own start rule. The engine refuses to
+ *   start only when its KV cache cannot hold one request of `--max-model-len`, and otherwise starts
+ *   and logs the concurrency it reaches at that length; paged attention shares the pool, so shorter
+ *   sequences run together and only a real overflow queues or preempts. How many sequences fit at the
+ *   full and at the workload's mean context is reported (`maxConcurrentSequencesAtContext`,
+ *   `maxConcurrentSequencesAtMeanContext`, `preemptionRisk`), not refused;
+ * - with `strictKvFit`, `maxConcurrentSequences` sequences of `maxContextTokens` each: no sequence is
+ *   ever preempted for memory, for sites that want that guarantee.
  */
 import type { GpuSpec, MigProfile, ModelSpec, WeightPrecision } from "../catalog/types";
 import type { DocPath } from "../config/errors";
@@ -17,7 +27,9 @@ import {
   MIB,
   bytesPerWeight,
   kvBytesPerToken,
+  kvShards,
   kvWindowBytes,
+  sequencesInKvRoom,
   toGiB,
   weightsBytes,
   type KvBytes,
@@ -69,8 +81,23 @@ export interface FitInput {
   readonly tensorParallel: number;
   /** Longest sequence, prompt plus output, tokens (`--max-model-len`). */
   readonly maxContextTokens: number;
-  /** Sequences that must fit in the KV cache at `maxContextTokens` each at the same time. */
+  /**
+   * Sequences decoded at once (`--max-num-seqs`). With `strictKvFit` all of them must fit in the KV
+   * cache at `maxContextTokens` each; without, more than fit at `meanContextTokens` is a preemption risk.
+   */
   readonly maxConcurrentSequences: number;
+  /**
+   * Mean context a decoding sequence holds, tokens: the workload's prompt + half its output
+   * (planning/workload.ts). Only reported: how many sequences fit at it.
+   * @default - maxContextTokens
+   */
+  readonly meanContextTokens?: number;
+  /**
+   * Refuse unless `maxConcurrentSequences` sequences fit at `maxContextTokens` each (no preemption
+   * ever), instead of vLLM's start rule (one sequence of `maxContextTokens`).
+   * @default false
+   */
+  readonly strictKvFit?: boolean;
   /** `--kv-cache-dtype`; `auto` is BF16 (see `kvBytesPerElement`). */
   readonly kvCacheDtype: KvCacheDtype;
   /** `--gpu-memory-utilization`: share of each GPU's memory vLLM may use, in (0, 1]. */
@@ -92,7 +119,10 @@ export interface PerGpuMemory {
   readonly usableGiB: number;
   /** This GPU's share of the weights: total ÷ tensorParallel. */
   readonly weightsGiB: number;
-  /** This GPU's share of the KV cache for `maxConcurrentSequences × maxContextTokens`. */
+  /**
+   * This GPU's share of the KV cache the check counts: one sequence of `maxContextTokens` (vLLM's
+   * start rule), or `maxConcurrentSequences` of them with `strictKvFit`.
+   */
   readonly kvCacheGiB: number;
   readonly overheadGiB: number;
   /** weights + KV cache + overhead; fits when ≤ `usableGiB`. */
@@ -112,6 +142,17 @@ export interface FitResult {
   readonly contextTokens: number;
   /** Sequences of `contextTokens` tokens the KV cache holds at once (0 when not even one does). */
   readonly maxConcurrentSequencesAtContext: number;
+  /** The input's `meanContextTokens` (its `maxContextTokens` when not given). */
+  readonly meanContextTokens: number;
+  /** Sequences of `meanContextTokens` tokens the KV cache holds at once (0 when not even one does). */
+  readonly maxConcurrentSequencesAtMeanContext: number;
+  /** Whether the check counted every sequence at the full context (`strictKvFit`) or vLLM's start rule. */
+  readonly strictKvFit: boolean;
+  /**
+   * More sequences may run at once than the KV cache holds at the mean context: vLLM queues or
+   * preempts the rest. Never with `strictKvFit`, which refuses it.
+   */
+  readonly preemptionRisk: boolean;
   /**
    * Longest context, tokens, for which `maxConcurrentSequences` sequences fit at once (0 when none
    * does). A memory bound only: the model's own context limit is not applied.
@@ -139,6 +180,10 @@ export function checkFit(input: FitInput): FitResult {
       kvBytesPerSequence: 0,
       contextTokens: input.maxContextTokens,
       maxConcurrentSequencesAtContext: 0,
+      meanContextTokens: input.meanContextTokens ?? input.maxContextTokens,
+      maxConcurrentSequencesAtMeanContext: 0,
+      strictKvFit: input.strictKvFit ?? false,
+      preemptionRisk: false,
       maxContextAtConcurrency: 0,
       problems: issues.map((issue) => issueMessage(issue)),
       issues,
@@ -188,20 +233,27 @@ export function checkFit(input: FitInput): FitResult {
   }
 
   const overheadGiB = input.overheadGiB ?? DEFAULT_OVERHEAD_GIB;
+  const strict = input.strictKvFit ?? false;
   const base: Scenario = {
     capacityGiB: migProfile?.memoryGiB ?? gpu.memoryGiB / (input.timeSlices ?? 1),
     tensorParallel,
     contextTokens: input.maxContextTokens,
-    sequences: input.maxConcurrentSequences,
+    // vLLM refuses to start only when its KV cache cannot hold one request of --max-model-len:
+    // check_enough_kv_cache_memory, https://github.com/vllm-project/vllm/blob/v0.16.0/vllm/v1/core/kv_cache_utils.py
+    // ("To serve at least one request with the model's max seq len …"). Concurrency beyond what
+    // fits is queued or preempted, not refused; strictKvFit asks for every sequence at full context.
+    sequences: strict ? input.maxConcurrentSequences : 1,
     kvCacheDtype: input.kvCacheDtype,
     precision: input.precision,
   };
   const budget = evaluate(input, overheadGiB, base);
   if (!budget.fits) {
     const way = wayOut(input, overheadGiB, base);
-    issues.push({ path: modelPath, check: "memory", base: modelPath, summary: waterfall(input, base, budget), ...way });
+    issues.push({ path: modelPath, check: "memory", base: modelPath, summary: waterfall(input, base, budget, strict), ...way });
   }
 
+  const meanContextTokens = input.meanContextTokens ?? input.maxContextTokens;
+  const atMean = sequencesInKvRoom(model, budget.kvRoomBytesPerGpu, tensorParallel, meanContextTokens, input.kvCacheDtype);
   return {
     fits: issues.length === 0,
     perGpu: budget.perGpu,
@@ -209,7 +261,11 @@ export function checkFit(input: FitInput): FitResult {
     kvBytesPerSequence: budget.kvPerSequenceBytes,
     contextTokens: input.maxContextTokens,
     maxConcurrentSequencesAtContext: budget.maxSequences,
-    maxContextAtConcurrency: budget.maxContextTokens,
+    meanContextTokens,
+    maxConcurrentSequencesAtMeanContext: atMean,
+    strictKvFit: strict,
+    preemptionRisk: !strict && input.maxConcurrentSequences > atMean,
+    maxContextAtConcurrency: maxContext(model, budget.kv, (budget.kvRoomBytesPerGpu * budget.kvShards) / input.maxConcurrentSequences),
     problems: issues.map((issue) => issueMessage(issue)),
     issues,
   };
@@ -244,9 +300,13 @@ interface Budget {
   readonly perGpu: PerGpuMemory;
   readonly kv: KvBytes;
   readonly kvPerSequenceBytes: number;
-  /** GPUs the KV cache is split over: tensorParallel for GQA, 1 for MLA (see `kvShards`). */
+  /** GPUs the KV cache is split over: tensorParallel for GQA (at most its KV heads), 1 for MLA (see `kvShards`). */
   readonly kvShards: number;
+  /** Bytes left for the KV cache on each GPU: usable − weights ÷ TP − overhead, at least 0. */
+  readonly kvRoomBytesPerGpu: number;
+  /** Sequences of the scenario's context that fit at once. */
   readonly maxSequences: number;
+  /** Longest context at which the scenario's sequences fit at once. */
   readonly maxContextTokens: number;
 }
 
@@ -261,8 +321,9 @@ function evaluate(input: FitInput, overheadGiB: number, s: Scenario): Budget {
   const overheadBytes = overheadGiB * GIB;
   const totalBytes = weightsPerGpuBytes + kvPerGpuBytes + overheadBytes;
 
+  const kvRoomBytesPerGpu = Math.max(0, usableBytes - weightsPerGpuBytes - overheadBytes);
   // KV bytes the replica can hold, counted like kvPerSequenceBytes (all shards together).
-  const kvRoomBytes = Math.max(0, usableBytes - weightsPerGpuBytes - overheadBytes) * shards;
+  const kvRoomBytes = kvRoomBytesPerGpu * shards;
   return {
     fits: totalBytes <= usableBytes,
     perGpu: {
@@ -276,18 +337,10 @@ function evaluate(input: FitInput, overheadGiB: number, s: Scenario): Budget {
     kv,
     kvPerSequenceBytes,
     kvShards: shards,
-    maxSequences: Math.floor(kvRoomBytes / kvPerSequenceBytes),
+    kvRoomBytesPerGpu,
+    maxSequences: sequencesInKvRoom(model, kvRoomBytesPerGpu, s.tensorParallel, s.contextTokens, s.kvCacheDtype),
     maxContextTokens: maxContext(model, kv, kvRoomBytes / s.sequences),
   };
-}
-
-/**
- * GPUs the KV cache is split over. GQA shards KV heads across tensor-parallel ranks. MLA has one
- * latent "head" that cannot be split, so vLLM keeps the whole latent cache on every rank. See
- * sgl-project/sglang#2591 and vllm-project/vllm#51454 (DP8 vs TP8 for single-KV-head MLA).
- */
-function kvShards(model: ModelSpec, tensorParallel: number): number {
-  return model.attention.kind === "mla" ? 1 : tensorParallel;
 }
 
 /** Longest context whose one-sequence KV fits in `bytes`: full layers grow per token, window layers up to the window. */
@@ -318,6 +371,9 @@ function invalidInputs(input: FitInput): string[] {
   wholeAtLeastOne("maxConcurrentSequences", input.maxConcurrentSequences);
   wholeAtLeastOne("gpusPerServer", input.gpusPerServer);
   if (input.timeSlices !== undefined) wholeAtLeastOne("timeSlices", input.timeSlices);
+  if (input.meanContextTokens !== undefined && !(input.meanContextTokens > 0 && Number.isFinite(input.meanContextTokens))) {
+    problems.push(`meanContextTokens must be a number > 0, got ${input.meanContextTokens}`);
+  }
   if (!(input.gpuMemoryUtilization > 0 && input.gpuMemoryUtilization <= 1)) {
     problems.push(`gpuMemoryUtilization must be in (0, 1], got ${input.gpuMemoryUtilization}`);
   }
@@ -328,14 +384,15 @@ function invalidInputs(input: FitInput): string[] {
 }
 
 /**
- * The failure message up to the way out:
- * - TP 1: `does not fit one h100-sxm (80 GiB × 0.90 = 72.0 GiB): weights … = 77.8 GiB`
+ * The failure message up to the way out, ending with the rule that refused: `(vLLM would refuse to
+ * start: …)`, or `(strictKvFit: …)`:
+ * - TP 1: `does not fit one h100-sxm (80 GiB × 0.90 = 72.0 GiB): weights … = 77.8 GiB (…)`
  * - TP n: `does not fit 2 × h100-sxm (per GPU: 80 GiB × 0.90 = 72.0 GiB): weights … = 39.9 GiB per GPU`,
  *   every figure being one GPU's share
  * - MIG: `does not fit one h100-sxm MIG slice 3g.40gb (40 GiB × 0.90 = 36.0 GiB): …`
  * - time-slicing: `does not fit one rtx-pro-6000 share (1/4 by time-slicing) (24 GiB × 0.90 = 21.6 GiB): …`
  */
-function waterfall(input: FitInput, s: Scenario, b: Budget): string {
+function waterfall(input: FitInput, s: Scenario, b: Budget, strict: boolean): string {
   const tp = s.tensorParallel;
   const mig = input.migProfile;
   const gpuName = input.timeSlices === undefined ? input.gpu.id : `${input.gpu.id} share (1/${input.timeSlices} by time-slicing)`;
@@ -349,12 +406,16 @@ function waterfall(input: FitInput, s: Scenario, b: Budget): string {
   const windowBytes = kvWindowBytes(input.model, b.kv, s.contextTokens);
   if (windowBytes > 0) kv += ` + ${seqs} × ${bytes(windowBytes)} for the sliding-window layers`;
   if (tp > 1) {
-    kv += b.kvShards === 1 ? ", all of it on every GPU: MLA's latent is not split by tensor parallel" : ` ÷ ${tp} GPUs`;
+    if (b.kvShards === 1) kv += ", all of it on every GPU: MLA's latent is not split by tensor parallel";
+    else kv += b.kvShards === tp ? ` ÷ ${tp} GPUs` : ` ÷ ${b.kvShards} (its ${b.kvShards} KV heads, each on ${tp / b.kvShards} of the ${tp} GPUs)`;
   }
   const m = b.perGpu;
+  const rule = strict
+    ? "strictKvFit: every sequence at maxContextTokens"
+    : "vLLM would refuse to start: its KV cache cannot hold one sequence of maxContextTokens";
   return (
     `${head}: weights ${gib(m.weightsGiB)} GiB + KV cache ${gib(m.kvCacheGiB)} GiB (${kv}) + ` +
-    `overhead ${gib(m.overheadGiB)} GiB = ${gib(m.totalGiB)} GiB${tp === 1 ? "" : ` per ${unit}`}`
+    `overhead ${gib(m.overheadGiB)} GiB = ${gib(m.totalGiB)} GiB${tp === 1 ? "" : ` per ${unit}`} (${rule})`
   );
 }
 

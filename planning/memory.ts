@@ -142,3 +142,42 @@ export function kvWindowBytes(model: ModelArchitecture, kv: KvBytes, contextToke
   const windowTokens = model.attention.slidingWindow.windowTokens;
   return (kv.perSequenceFixed * Math.min(contextTokens, windowTokens)) / windowTokens;
 }
+
+/**
+ * How many copies of each sequence's KV cache a replica keeps over its `tensorParallel` GPUs. GQA
+ * shards KV heads across the TP ranks (replicated when there are fewer KV heads than ranks); MLA's
+ * single latent is replicated on every rank (vLLM). For every layout the fit check accepts this is
+ * TP ÷ its KV shards (`kvShards`).
+ */
+export function kvReplication(model: Pick<ModelArchitecture, "attention" | "kvHeads">, tensorParallel: number): number {
+  if (model.attention.kind === "mla") return tensorParallel;
+  return Math.max(1, tensorParallel / model.kvHeads);
+}
+
+/**
+ * GPUs one sequence's KV cache is split over: tensorParallel ÷ `kvReplication`. GQA shards its KV
+ * heads across the TP ranks (at most one head per rank: with more ranks than KV heads, vLLM
+ * replicates them). MLA has one latent "head" that cannot be split, so vLLM keeps the whole latent
+ * cache on every rank: 1. See sgl-project/sglang#2591 and vllm-project/vllm#51454 (DP8 vs TP8 for
+ * single-KV-head MLA).
+ */
+export function kvShards(model: Pick<ModelArchitecture, "attention" | "kvHeads">, tensorParallel: number): number {
+  return tensorParallel / kvReplication(model, tensorParallel);
+}
+
+/**
+ * Sequences of `contextTokens` tokens whose KV cache fits at once in `kvRoomBytesPerGpu` bytes on
+ * each of a replica's `tensorParallel` GPUs: floor(room × kvShards ÷ kvBytesPerSequence), 0 when
+ * not even one does. Paged attention shares one pool between the sequences, so this is how many
+ * run together at that length. The one count the fit check (planning/fit.ts) and the throughput
+ * model's batch (planning/throughput.ts) share.
+ */
+export function sequencesInKvRoom(
+  model: ModelArchitecture,
+  kvRoomBytesPerGpu: number,
+  tensorParallel: number,
+  contextTokens: number,
+  kvCacheDtype: KvCacheDtype,
+): number {
+  return Math.floor((kvRoomBytesPerGpu * kvShards(model, tensorParallel)) / kvBytesPerSequence(model, contextTokens, kvCacheDtype));
+}

@@ -3,8 +3,10 @@
  * slice or a time-sliced share), whether the model fits it (planning/fit.ts), and whether the
  * pool can hold all replicas, plus one more of the largest model that updates by surge (`rollout:
  * surge`) so an update starts a new replica before stopping an old one. Every problem comes with
- * ways out that were checked by planning the file again with each of them. Pure: the constructs
- * receive this plan and never compute sizing themselves.
+ * ways out that were checked by planning the file again with each of them; a model that starts but
+ * may run more sequences than its KV cache holds at the workload's mean context is a warning, not a
+ * problem (vLLM queues or preempts the rest). Pure: the constructs receive this plan and never
+ * compute sizing themselves.
  */
 import type { DocPath, Problem } from "../config/errors";
 import { ResolvedEnvironment, ResolvedNodePool, resolveEnvironment } from "../config/resolve";
@@ -13,6 +15,7 @@ import { EnvironmentSchema } from "../config/schema";
 import { FitInput, FitResult, checkFit } from "./fit";
 import { Fix, FixChange, PlanIssue, acceptsFix, applyFix, fixId, fixText, isSameProblem, issueMessage, newProblems, overlaps } from "./fixes";
 import { GIB, weightsBytes } from "./memory";
+import { meanDecodeContext } from "./workload";
 
 /** What one replica of a model is given by the device plugin. */
 export interface GpuAllocation {
@@ -36,6 +39,11 @@ export interface ModelPlan {
    */
   readonly gpuMemoryUtilization: number;
   readonly fit: FitResult;
+  /**
+   * The fit's `meanContextTokens` is assumed (half of maxContextTokens) rather than the demand's
+   * prompt + half its output: the model has no demand, or a demand without promptTokens and outputTokens.
+   */
+  readonly meanContextAssumed: boolean;
   /** Weights as served, GiB (whole model, all GPUs of a replica). */
   readonly weightsGiB: number;
   /** Size of the checkpoint downloaded into the model store, GiB. */
@@ -83,6 +91,11 @@ export interface Plan {
   readonly pools: readonly PoolPlan[];
   /** What the model store must hold, sorted by repository and revision. */
   readonly checkpoints: readonly StoredCheckpoint[];
+  /**
+   * What works but deserves a look, in model order: today the models whose maxConcurrentSequences
+   * is above what their KV cache holds at the workload's mean context (`preemptionWarning`).
+   */
+  readonly warnings: readonly Problem[];
 }
 
 /** The checkpoints behind `models`, one per repository and revision. */
@@ -142,6 +155,8 @@ export function allocationFor(model: ResolvedModel, migStrategy: "single" | "mix
 function fitInput(m: ResolvedModel): FitInput {
   const d = m.deployment;
   return {
+    meanContextTokens: meanDecodeContext(d.demand, m.maxContextTokens).tokens,
+    strictKvFit: m.strictKvFit,
     model: m.spec,
     gpu: m.pool.gpu,
     migProfile: m.pool.migProfile,
@@ -236,6 +251,7 @@ function planOnce(env: ResolvedEnvironment): { plan: Plan; issues: PlanIssue[] }
       allocation,
       gpuMemoryUtilization: d.gpuMemoryUtilization / shares,
       fit,
+      meanContextAssumed: meanDecodeContext(d.demand, m.maxContextTokens).assumed,
       weightsGiB: weightsBytes(m.spec, m.precision) / GIB,
       checkpointGiB: weightsBytes(m.spec, m.spec.nativePrecision) / GIB,
     };
@@ -257,7 +273,44 @@ function planOnce(env: ResolvedEnvironment): { plan: Plan; issues: PlanIssue[] }
     return plan;
   });
 
-  return { plan: { environment: env.config.name, models, pools, checkpoints: storedCheckpoints(models) }, issues };
+  const warnings = models.flatMap((m): Problem[] => {
+    const message = preemptionWarning(m);
+    return message === undefined ? [] : [{ file: env.file, path: ["models", m.model.servedName, "maxConcurrentSequences"], message }];
+  });
+  return { plan: { environment: env.config.name, models, pools, checkpoints: storedCheckpoints(models), warnings }, issues };
+}
+
+/**
+ * The warning of a model that starts but may run more sequences than its KV cache holds at the
+ * workload's mean context; undefined when it does not fit (that is a problem) or has no such risk:
+ * `16 sequences may run at once, but the KV cache holds 9 at the workload's mean context of 18,575
+ * tokens (3 at the full 32,768): vLLM will queue or preempt the rest; lower maxConcurrentSequences
+ * to 9, raise the KV memory (…), or set strictKvFit: true to refuse it`.
+ */
+export function preemptionWarning(m: ModelPlan): string | undefined {
+  const fit = m.fit;
+  if (!fit.fits || !fit.preemptionRisk) return undefined;
+  const mean = m.meanContextAssumed
+    ? `an assumed mean context of ${thousands(fit.meanContextTokens)} tokens (half of maxContextTokens; demand.promptTokens and outputTokens set it)`
+    : `the workload's mean context of ${thousands(fit.meanContextTokens)} tokens`;
+  const atMean = fit.maxConcurrentSequencesAtMeanContext;
+  // The knobs that give the KV cache more room here: a slice or a share has no tensor parallelism.
+  const knobs = [
+    "gpuMemoryUtilization",
+    ...(m.model.deployment.kvCacheDtype === "fp8" ? [] : ["kvCacheDtype: fp8"]),
+    ...(m.allocation.kind === "gpu" ? ["tensorParallel"] : []),
+  ];
+  return (
+    `${m.model.maxConcurrentSequences} sequences may run at once, but the KV cache holds ${atMean} at ${mean} ` +
+    `(${fit.maxConcurrentSequencesAtContext} at the full ${thousands(fit.contextTokens)}): vLLM will queue or preempt the rest; ` +
+    `lower maxConcurrentSequences to ${Math.max(1, atMean)}, raise the KV memory (${knobs.join(", ")}), ` +
+    "or set strictKvFit: true to refuse it"
+  );
+}
+
+/** A whole number with thousands separators, the same on every machine: `18,575`. */
+function thousands(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** What one model asks of its pool: replicas at their maximum, units per replica, and whether it surges. */

@@ -5,7 +5,7 @@
  * Nearness weighs what changes the model's error most: the GPU, the model family (dense or MoE),
  * the interconnect, the TP degree, the prompt-to-output ratio and the mean context. The confidence
  * is the median |ln(estimate ÷ measured)| of the nearest cases under the environment's
- * calibration: high when it is within ±15 % (|ln| ≤ 0.15), medium within ±35 %, low beyond — or
+ * calibration: high when it is within ±16 % (|ln| ≤ 0.15), medium within ±42 % (|ln| ≤ 0.35), low beyond — or
  * when nothing measured is near. A site adjustment for the GPU and family (fitted on the site's
  * own benchmark) is the better evidence and is used when present. Pure.
  */
@@ -39,7 +39,7 @@ export interface EstimateShape {
 export const NEAREST_CASES = 5;
 /** A case farther than this is not comparable (e.g. another GPU and another family). */
 export const MAX_DISTANCE = 3;
-/** |ln| limits of the levels: ln 1.15 ≈ 0.14 and ln 1.35 ≈ 0.30, rounded. */
+/** |ln| limits of the levels: 0.15 is ±16 % (e^0.15 = 1.16), 0.35 is ±42 % (e^0.35 = 1.42). */
 export const HIGH_CONFIDENCE_LN = 0.15;
 export const MEDIUM_CONFIDENCE_LN = 0.35;
 /** The error charged for a case the model cannot run. */

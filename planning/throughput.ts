@@ -6,36 +6,42 @@
  * A replica is TP GPUs (vLLM `--tensor-parallel-size`); bandwidth, FLOPS and memory add up across
  * them, and every layer pays two all-reduces of its activations over the server's interconnect
  * (Megatron-style tensor parallelism: Shoeybi et al. 2019, https://arxiv.org/abs/1909.08053).
- * Notation: B sequences decoded together, c their mean context, W weight bytes, N_act active
- * parameters, L layers, h hidden size, F dense FLOP/s and BW HBM bytes/s of one GPU, link the
- * per-GPU interconnect bandwidth; e_* are the calibration's efficiencies, each in (0, 1].
+ * Notation: B sequences decoded together, c their mean context, W weight bytes, N parameters
+ * (N_shared used by every token, N_routed the routed experts a token uses), L layers, h hidden
+ * size, F dense FLOP/s of the weights' precision and F_a of the KV cache's precision (attention
+ * runs at the latter), BW HBM bytes/s of one GPU, link the per-GPU interconnect bandwidth; e_* are
+ * the calibration's efficiencies (ThroughputFactors, catalog/types.ts), each in (0, 1].
  *
  * Decode, one step emits one token for each of the B sequences (the roofline model: Williams,
  * Waterman and Patterson, CACM 2009, https://doi.org/10.1145/1498765.1498785):
  *
  *   weights(B)  = W_shared / (TP · BW · e_w) + W_routed(B) / (TP · BW · e_w · m)
- *   compute(B)  = B · 2 · N_act / (TP · F · e_c · m)
+ *   compute(B)  = B · 2 · N_shared / (TP · F · e_c) + B · 2 · N_routed / (TP · F · e_c · m · x(B · k/E))
  *   kv(B)       = B · KV(c) · r / (TP · BW · e_kv)
- *   attn(B)     = B · A_dec(c) / (TP · F · e_c)
- *   comm(B)     = 2 · L · (α + 2 · (TP − 1)/TP · B · h · 2 bytes / (link · e_link))      (TP > 1)
+ *   attn(B)     = B · A_dec(c) / (TP · F_a · e_c)
+ *   comm(B)     = 2 · L · (α + 2 · (TP − 1)/TP · B · h · 2 bytes / (link · e_link · d))      (TP > 1)
  *   step(B)     = max(weights(B), compute(B)) + max(kv(B), attn(B)) + comm(B) + τ + B · σ
  *   decode rate = B / step(B)
  *
  * The matmuls (weights) and attention (KV cache) run one after the other in every layer, each
  * bound by the slower of its bytes and its FLOPs: at a large batch the matmuls turn compute-bound
- * while attention stays bound by the KV cache it reads.
+ * while attention stays bound by the KV cache it reads. e_c is `computeEfficiency`, or
+ * `computeEfficiencyFp4` when the matmuls run on FP4 tensor cores.
  *
  * - W_shared, W_routed(B): a dense model reads all its weights every step. An MoE model reads its
  *   shared part and the experts its B tokens are routed to: with E experts of which k are used per
  *   token, an expert is untouched by one token with probability 1 − k/E, so the routed weights
  *   touched are W_routed · (1 − (1 − k/E)^B) (uniform routing). W_routed follows from the
- *   parameter counts: N_act = N_shared + N_routed · k/E.
+ *   parameter counts: N_act = N_shared + N_routed_total · k/E.
  * - KV(c) · r: one sequence's KV cache at its mean context (planning/memory.ts, the fit check's
  *   arithmetic), times the copies the TP ranks keep (`kvReplication`).
  * - A_dec(c): attention FLOPs per token: 4 · heads · head dim per attended token and layer for
  *   GQA (QKᵀ and AV), fewer on sliding-window layers; MLA attends over its latent.
- * - m: MoE expert GEMMs reach a smaller share of peak, of FLOPS and of bandwidth (grouped GEMMs of
- *   few tokens per expert, routing imbalance) — the calibration's `moeEfficiency`, 1 for dense models.
+ * - m, x(t): routed experts reach a smaller share of peak, of FLOPS and of bandwidth (grouped GEMMs,
+ *   routing imbalance): `moeEfficiency`; and an expert with t tokens in a step runs at
+ *   x(t) = t / (t + `moeExpertTokensHalf`) of that. Both 1 for dense models.
+ * - e_link is `interconnectEfficiency` over NVLink, `pcieEfficiency` over PCIe; d is
+ *   `crossDomainEfficiency` when the TP group spans both CPU sockets of a PCIe server, else 1.
  * - α: the fixed cost of one all-reduce (launch and synchronization); τ the fixed cost of a step
  *   (launching it), σ the cost of each sequence in it (scheduling, sampling, detokenizing: host
  *   work that large batches of small models are bound by).
@@ -47,18 +53,22 @@
  * Prefill, per prompt token (compute-bound; Kaplan et al. 2020, https://arxiv.org/abs/2001.08361
  * for 2 FLOPs per parameter, causal attention over the prompt on top):
  *
- *   prefill time/token = (2 · N_act + A_pre(s)) / (TP · F · e_p · q · m) + 2 · L · 2 · (TP − 1)/TP · h · 2 / (link · e_link)
+ *   prefill time/token = 2 · N_shared / (TP · F · e_p) + 2 · N_routed / (TP · F · e_p · m · x(8192 · k/E))
+ *                        + A_pre(s) / (TP · F_a · e_a) + 2 · L · 2 · (TP − 1)/TP · h · 2 / (link · e_link · d)
  *
- * where q = e_c4 / e_c on FP4 tensor cores (they reach a smaller share of their peak, in prefill as
- * in decode) and 1 otherwise;
- * with A_pre(s) the attention FLOPs averaged over a causal prompt of s tokens (a token at position
- * i attends to i tokens, s/2 on average).
+ * with e_p `prefillEfficiency` (`prefillEfficiencyFp4` on FP4 tensor cores), e_a
+ * `attentionEfficiency`, prompts processed in chunks of 8,192 tokens (vLLM's and TensorRT-LLM's
+ * default token budget per step), and A_pre(s) the attention FLOPs averaged over a causal prompt of
+ * s tokens (a token at position i attends to i tokens, s/2 on average; w − w²/(2s) on a window w).
  *
- * A workload of prompts of s tokens and outputs of o tokens then runs at
+ * A workload of prompts of s tokens (s_c of them computed: prefix-cache hits are not) and outputs of
+ * o tokens then runs at
  *
- *   output tokens/s = 1 / (1 / decode rate + (s / o) / prefill rate)
+ *   output tokens/s = 1 / (1 / decode rate + (s_c / o) / prefill rate)
  *
- * (prefill and decode share the GPUs' time; chunked prefill interleaves them).
+ * (prefill and decode share the GPUs' time; chunked prefill interleaves them). An engine other
+ * than the reference scales the decode and prefill efficiencies (`engines`), and a site adjustment
+ * for the GPU and model family scales them again (`factorsFor`).
  *
  * The physical ceiling is the same model with every efficiency 1 and no fixed costs: no stack can
  * beat it, and the estimate is never above it. Pure: no I/O.
@@ -76,7 +86,7 @@ import type {
   WeightPrecision,
 } from "../catalog/types";
 import { DEFAULT_OVERHEAD_GIB } from "./fit";
-import { GIB, kvBytesPerSequence, weightsBytes, type KvCacheDtype } from "./memory";
+import { GIB, kvBytesPerSequence, kvReplication, sequencesInKvRoom, weightsBytes, type KvCacheDtype } from "./memory";
 
 /** Precision of the KV cache: vLLM `--kv-cache-dtype` (see planning/memory.ts). */
 export type KvCachePrecision = KvCacheDtype;
@@ -225,15 +235,8 @@ export function computeFlops(gpu: GpuSpec, precision: WeightPrecision): { precis
   return { precision: "bf16", flops: t.bf16 * 1e12 };
 }
 
-/**
- * How many copies of each sequence's KV cache a replica keeps. GQA shards KV heads across the TP
- * ranks (replicated when there are fewer KV heads than ranks); MLA's single latent is replicated on
- * every rank (vLLM). For every layout the fit check accepts this is TP ÷ its KV shards.
- */
-export function kvReplication(model: Pick<ModelArchitecture, "attention" | "kvHeads">, tensorParallel: number): number {
-  if (model.attention.kind === "mla") return tensorParallel;
-  return Math.max(1, tensorParallel / model.kvHeads);
-}
+/** How many copies of each sequence's KV cache a replica keeps: planning/memory.ts, shared with the fit check. */
+export { kvReplication } from "./memory";
 
 /** Mean tokens a token attends to over a causal prompt of `s` tokens, with an optional window `w`. */
 function causalMeanAttended(s: number, w: number | undefined): number {
@@ -322,6 +325,7 @@ const FRACTIONS: readonly (keyof ThroughputFactors)[] = [
   "computeEfficiency",
   "computeEfficiencyFp4",
   "prefillEfficiency",
+  "prefillEfficiencyFp4",
   "attentionEfficiency",
   "moeEfficiency",
   "interconnectEfficiency",
@@ -359,6 +363,7 @@ function scaled(f: ThroughputFactors, decode: number, prefill: number): Throughp
     computeEfficiency: cap(f.computeEfficiency * decode),
     computeEfficiencyFp4: cap(f.computeEfficiencyFp4 * decode),
     prefillEfficiency: cap(f.prefillEfficiency * prefill),
+    prefillEfficiencyFp4: cap(f.prefillEfficiencyFp4 * prefill),
     attentionEfficiency: cap(f.attentionEfficiency * prefill),
   };
 }
@@ -394,6 +399,7 @@ const IDEAL: ThroughputFactors = {
   computeEfficiency: 1,
   computeEfficiencyFp4: 1,
   prefillEfficiency: 1,
+  prefillEfficiencyFp4: 1,
   attentionEfficiency: 1,
   moeEfficiency: 1,
   moeExpertTokensHalf: 0,
@@ -424,6 +430,11 @@ interface Replica {
   readonly tp: number;
   readonly bandwidth: number;
   readonly flops: number;
+  /**
+   * Dense FLOP/s of attention, all GPUs: it runs at the KV cache's precision (FP8 with an FP8 KV
+   * cache on a GPU with FP8 cores, else BF16), whatever the weights' precision.
+   */
+  readonly attentionFlops: number;
   readonly fp4: boolean;
   readonly moe: boolean;
   readonly weights: number;
@@ -456,7 +467,7 @@ function stepParts(r: Replica, f: ThroughputFactors, b: number): StepBreakdown {
     weights: w.shared / (r.bandwidth * f.weightBandwidthEfficiency) + w.routed / (r.bandwidth * f.weightBandwidthEfficiency * (r.moe ? f.moeEfficiency : 1)),
     kvCache: (b * r.kvPerSequence) / (r.bandwidth * f.kvBandwidthEfficiency),
     compute: (b * r.sharedFlopsPerToken) / (r.flops * computeEfficiency) + (r.routedFlopsPerToken > 0 ? (b * r.routedFlopsPerToken) / (r.flops * expertEfficiency) : 0),
-    attention: (b * r.attentionFlopsPerToken) / (r.flops * (r.fp4 ? f.computeEfficiencyFp4 : f.computeEfficiency)),
+    attention: (b * r.attentionFlopsPerToken) / (r.attentionFlops * f.computeEfficiency),
     interconnect: comm,
     overhead: f.stepOverheadMs * 1e-3 + b * f.sequenceOverheadUs * 1e-6,
   };
@@ -488,13 +499,12 @@ function stepSeconds(s: StepBreakdown): number {
 }
 
 function prefillSecondsPerToken(r: Replica, f: ThroughputFactors): number {
-  // FP4 tensor cores reach a smaller share of their peak than FP8 ones, in prefill as in decode.
-  const fp4 = r.fp4 ? Math.min(1, f.computeEfficiencyFp4 / f.computeEfficiency) : 1;
-  const efficiency = Math.min(1, f.prefillEfficiency * fp4);
+  // FP4 tensor cores reach a share of their peak of their own, in prefill as in decode.
+  const efficiency = r.fp4 ? f.prefillEfficiencyFp4 : f.prefillEfficiency;
   const expert = efficiency * f.moeEfficiency * expertSaturation(r.routedShare * PREFILL_CHUNK_TOKENS, f.moeExpertTokensHalf);
   const comm = r.tp > 1 ? (r.allReduces * r.allReduceBytesPerToken) / linkRate(r, f) : 0;
   const routed = r.routedFlopsPerToken;
-  const attention = r.prefillAttentionFlopsPerToken / (r.flops * Math.min(1, f.attentionEfficiency * fp4));
+  const attention = r.prefillAttentionFlopsPerToken / (r.attentionFlops * f.attentionEfficiency);
   return (r.prefillFlopsPerToken - routed) / (r.flops * efficiency) + (routed > 0 ? routed / (r.flops * expert) : 0) + attention + comm;
 }
 
@@ -575,6 +585,7 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
     tp,
     bandwidth: tp * gpu.memoryBandwidthTBps * 1e12,
     flops: tp * compute.flops,
+    attentionFlops: tp * (kvPrecision === "fp8" && gpu.denseTflops.fp8 !== null ? gpu.denseTflops.fp8 : gpu.denseTflops.bf16) * 1e12,
     fp4: compute.precision === "fp4",
     moe: isMoe(model),
     weights,
@@ -605,7 +616,8 @@ export function estimateThroughput(input: ThroughputInput): ThroughputEstimate {
   // admits a request only once its whole length is guaranteed reserves prompt + output.
   const reserved = input.kvReservation === "full" ? input.promptTokens + input.outputTokens : meanContext;
   const kvReserved = input.kvReservation === "full" ? kvBytesPerSequence(model, reserved, kvPrecision) * replication : r.kvPerSequence;
-  const kvBatch = Math.floor(kvAvailable / kvReserved);
+  // The fit check's count (planning/memory.ts): kvAvailable is summed over the TP GPUs, the room is per GPU.
+  const kvBatch = sequencesInKvRoom(model, kvAvailable / tp, tp, reserved, kvPrecision);
   if (kvBatch < 1) {
     throw new Error(
       `throughput: ${model.id} on ${tp}× ${gpu.id}: one sequence of ${reserved} tokens${input.kvReservation === "full" ? "" : " of mean context"} needs ` +

@@ -3,12 +3,13 @@
  * model gets, how its GPU memory is spent, and its demand against the replicas planned. Rendered
  * for the terminal (report/terminal.ts) and as Markdown (report/plan-markdown.ts).
  */
-import type { Plan } from "../planning/plan";
+import { formatPath } from "../config/errors";
+import type { ModelPlan, Plan } from "../planning/plan";
 import { type GatewayPlan, gatewayFootprint } from "../planning/gateway";
 import type { FactorySizing } from "../planning/sizing";
 import { sizingTable, sizingWarnings } from "./cost-tables";
 import { formatGiB, formatNumber, formatPercent, formatTokens, plural } from "./format";
-import type { ReportSection } from "./table";
+import type { CellInput, ReportSection } from "./table";
 
 /** `prod (environments/prod.yaml)` and the sections under it. */
 export interface PlanReport {
@@ -18,6 +19,25 @@ export interface PlanReport {
 
 /** One decimal, no unit: GiB columns whose header names the unit. */
 const gib = (value: number): string => formatNumber(value, 1);
+
+/** `9 at 18,575`, `56 at 16,384 (assumed)`: the sequences the KV cache holds at the mean context, and that context. */
+function atMeanContext(m: ModelPlan): string {
+  const f = m.fit;
+  return `${formatNumber(f.maxConcurrentSequencesAtMeanContext)} at ${formatNumber(f.meanContextTokens)}${m.meanContextAssumed ? " (assumed)" : ""}`;
+}
+
+/**
+ * Whether vLLM may queue or preempt sequences for memory, with maxConcurrentSequences against the
+ * sequences at the mean context: `never (strict)` with strictKvFit (every sequence fits at the full
+ * context), `risk: 16 > 9` when it is above, `low: 16 ≤ 41` otherwise (only a run of long sequences
+ * overflows).
+ */
+function preemption(m: ModelPlan): CellInput {
+  const f = m.fit;
+  if (f.strictKvFit) return "never (strict)";
+  const versus = (sign: string): string => `${formatNumber(m.model.maxConcurrentSequences)} ${sign} ${formatNumber(f.maxConcurrentSequencesAtMeanContext)}`;
+  return f.preemptionRisk ? { text: `risk: ${versus(">")}`, tone: "bad" } : `low: ${versus("≤")}`;
+}
 
 /**
  * The gateway: its endpoint and teams, and what its pods request on the cluster's CPU nodes,
@@ -106,8 +126,8 @@ export function planReport(plan: Plan, file: string, sizing?: FactorySizing | nu
   sections.push({
     heading: "Memory per GPU (GiB)",
     table: {
-      head: ["Model", "Weights", "KV cache", "Overhead", "Total", "Usable", "Sequences at context"],
-      align: ["left", "right", "right", "right", "right", "right", "right"],
+      head: ["Model", "Weights", "KV cache", "Overhead", "Total", "Usable", "Sequences at full context", "Sequences at mean context", "Preemption"],
+      align: ["left", "right", "right", "right", "right", "right", "right", "right", "left"],
       rows: plan.models.map((m) => {
         const g = m.fit.perGpu;
         return [
@@ -118,10 +138,18 @@ export function planReport(plan: Plan, file: string, sizing?: FactorySizing | nu
           gib(g.totalGiB),
           gib(g.usableGiB),
           formatNumber(m.fit.maxConcurrentSequencesAtContext),
+          atMeanContext(m),
+          preemption(m),
         ];
       }),
     },
-    notes: ["Usable: the GPU's memory × gpuMemoryUtilization. The KV cache holds maxConcurrentSequences at the full context."],
+    notes: [
+      "Usable: the GPU's memory × gpuMemoryUtilization. KV cache: one sequence at the full context, what vLLM needs to start " +
+        "(with strictKvFit, maxConcurrentSequences of them). Sequences at mean context: at the workload's prompt + half its output " +
+        "(assumed: half of maxContextTokens, without the demand's lengths). Preemption: maxConcurrentSequences against those; " +
+        "more sequences at once than the KV cache holds queue or are preempted.",
+      ...plan.warnings.map((w) => `Warning: ${formatPath(w.path)}: ${w.message}.`),
+    ],
   });
 
   const sized = sizing?.models ?? [];

@@ -3,6 +3,7 @@
  * so a script reads stdout only. Pure: the CLI prints what these return.
  */
 import { DocPath, Problem, ProblemRule, escapeControl, formatPath } from "../config/errors";
+import { PLAN_RISK_RULE, type WarningRule } from "./sarif";
 
 /** One problem as `--json` prints it. */
 export interface ProblemJson {
@@ -16,8 +17,11 @@ export interface ProblemJson {
   readonly path: string;
   /** What is wrong, what was found and what is allowed or how to fix it. */
   readonly message: string;
-  /** The kind of problem (config/errors.ts PROBLEM_RULES), the SARIF rule id. */
-  readonly rule: ProblemRule;
+  /**
+   * The kind of problem (config/errors.ts PROBLEM_RULES), or of warning (report/sarif.ts
+   * WARNING_RULES): the SARIF rule id.
+   */
+  readonly rule: ProblemRule | WarningRule;
   /** The same path as keys and list indices: `["nodePools", "a", "nodes", 1]`, `[]` for the document. */
   readonly pathSegments: DocPath;
 }
@@ -33,6 +37,11 @@ export function problemJson(problem: Problem): ProblemJson {
     rule: problem.rule ?? "check",
     pathSegments: [...problem.path],
   };
+}
+
+/** A warning as plain data: the fields of a problem, with its warning rule. */
+export function warningJson(warning: Problem): ProblemJson {
+  return { ...problemJson(warning), rule: PLAN_RISK_RULE };
 }
 
 /** `{ "valid": false, "problems": [...] }`: invalid input (exit 1). */

@@ -3,8 +3,8 @@
  * (github/codeql-action/upload-sarif) to show each problem on its line of the pull request.
  *
  * One run of the tool `ai-factory`; one result per problem, level `error`, with its rule (the kind
- * of problem, config/errors.ts PROBLEM_RULES), its message (the path inside the file, then what is
- * wrong) and its place: the file as a URI relative to the checkout (`uriBaseId` `%SRCROOT%`) and
+ * of problem, config/errors.ts PROBLEM_RULES), and one per warning, level `warning`, with its rule
+ * (`WARNING_RULES`); each with its message (the path inside the file, then what is wrong) and its place: the file as a URI relative to the checkout (`uriBaseId` `%SRCROOT%`) and
  * the line and column. Written by hand rather than with a builder library: the log is a few plain
  * objects, and tests check it against the SARIF 2.1.0 JSON schema (vendor/sarif/).
  */
@@ -27,11 +27,29 @@ interface SarifText {
   readonly text: string;
 }
 
+/**
+ * The kinds of warning: what works but deserves a look. Rule ids beside PROBLEM_RULES', stable
+ * like them (code scanning tracks alerts by id), and the `rule` of a warning in `--json`.
+ */
+export const WARNING_RULES = {
+  "plan-risk": {
+    title: "Plan works with a risk",
+    description:
+      "The plan works, with a risk worth a look: a model may run more sequences at once than its KV cache holds at the workload's mean context, and vLLM queues or preempts the rest (strictKvFit: true refuses it instead).",
+  },
+} as const;
+
+/** A rule id of `WARNING_RULES`. */
+export type WarningRule = keyof typeof WARNING_RULES;
+
+/** The rule of every warning today. */
+export const PLAN_RISK_RULE: WarningRule = "plan-risk";
+
 interface SarifRule {
-  readonly id: ProblemRule;
+  readonly id: ProblemRule | WarningRule;
   readonly shortDescription: SarifText;
   readonly fullDescription: SarifText;
-  readonly defaultConfiguration: { readonly level: "error" };
+  readonly defaultConfiguration: { readonly level: "error" | "warning" };
 }
 
 interface SarifRun {
@@ -42,9 +60,9 @@ interface SarifRun {
 }
 
 interface SarifResult {
-  readonly ruleId: ProblemRule;
+  readonly ruleId: ProblemRule | WarningRule;
   readonly ruleIndex: number;
-  readonly level: "error";
+  readonly level: "error" | "warning";
   readonly message: SarifText;
   readonly locations: readonly [
     {
@@ -63,6 +81,7 @@ export interface SarifToolInfo {
 }
 
 const RULE_IDS = Object.keys(PROBLEM_RULES) as ProblemRule[];
+const WARNING_RULE_IDS = Object.keys(WARNING_RULES) as WarningRule[];
 
 /**
  * A relative file path as a URI reference: each segment percent-encoded (spaces, `#`, `?`, `%`),
@@ -72,31 +91,41 @@ export function fileUri(file: string): string {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 
-/** The SARIF log of `problems` (none: a log with no results, for a valid input). */
-export function sarifLog(problems: readonly Problem[], tool: SarifToolInfo): SarifLog {
-  const rules: SarifRule[] = RULE_IDS.map((id) => ({
-    id,
-    shortDescription: { text: PROBLEM_RULES[id].title },
-    fullDescription: { text: PROBLEM_RULES[id].description },
-    defaultConfiguration: { level: "error" },
-  }));
-  const results = problems.map((p): SarifResult => {
-    const ruleId = p.rule ?? "check";
-    return {
-      ruleId,
-      ruleIndex: RULE_IDS.indexOf(ruleId),
-      level: "error",
-      message: { text: `${formatPath(p.path)}: ${escapeControl(p.message)}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: fileUri(p.file), uriBaseId: SRCROOT },
-            region: { startLine: p.line ?? 1, startColumn: p.column ?? 1 },
-          },
+/**
+ * The SARIF log of `problems` and `warnings` (none: a log with no results, for a valid input
+ * without warnings). Every warning is a `plan-risk` result, after the problems.
+ */
+export function sarifLog(problems: readonly Problem[], tool: SarifToolInfo, warnings: readonly Problem[] = []): SarifLog {
+  const rules: SarifRule[] = [
+    ...RULE_IDS.map((id): SarifRule => ({
+      id,
+      shortDescription: { text: PROBLEM_RULES[id].title },
+      fullDescription: { text: PROBLEM_RULES[id].description },
+      defaultConfiguration: { level: "error" },
+    })),
+    ...WARNING_RULE_IDS.map((id): SarifRule => ({
+      id,
+      shortDescription: { text: WARNING_RULES[id].title },
+      fullDescription: { text: WARNING_RULES[id].description },
+      defaultConfiguration: { level: "warning" },
+    })),
+  ];
+  const ruleIds: readonly (ProblemRule | WarningRule)[] = rules.map((r) => r.id);
+  const result = (p: Problem, ruleId: ProblemRule | WarningRule, level: "error" | "warning"): SarifResult => ({
+    ruleId,
+    ruleIndex: ruleIds.indexOf(ruleId),
+    level,
+    message: { text: `${formatPath(p.path)}: ${escapeControl(p.message)}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: fileUri(p.file), uriBaseId: SRCROOT },
+          region: { startLine: p.line ?? 1, startColumn: p.column ?? 1 },
         },
-      ],
-    };
+      },
+    ],
   });
+  const results = [...problems.map((p) => result(p, p.rule ?? "check", "error")), ...warnings.map((w) => result(w, PLAN_RISK_RULE, "warning"))];
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -105,6 +134,6 @@ export function sarifLog(problems: readonly Problem[], tool: SarifToolInfo): Sar
 }
 
 /** `sarifLog` as the JSON text the CLI prints. */
-export function renderSarif(problems: readonly Problem[], tool: SarifToolInfo): string {
-  return JSON.stringify(sarifLog(problems, tool), null, 2);
+export function renderSarif(problems: readonly Problem[], tool: SarifToolInfo, warnings: readonly Problem[] = []): string {
+  return JSON.stringify(sarifLog(problems, tool, warnings), null, 2);
 }

@@ -25,6 +25,7 @@ const FACTORS: readonly (keyof ThroughputFactors)[] = [
   "computeEfficiency",
   "computeEfficiencyFp4",
   "prefillEfficiency",
+  "prefillEfficiencyFp4",
   "attentionEfficiency",
   "moeEfficiency",
   "moeExpertTokensHalf",

@@ -10,6 +10,7 @@ const FRACTIONS: readonly (keyof ThroughputFactors)[] = [
   "computeEfficiency",
   "computeEfficiencyFp4",
   "prefillEfficiency",
+  "prefillEfficiencyFp4",
   "attentionEfficiency",
   "moeEfficiency",
   "interconnectEfficiency",

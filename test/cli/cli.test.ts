@@ -21,6 +21,7 @@ describe("ai-factory CLI", () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       valid: true,
+      warnings: [],
       environments: [
         { name: "staging", file: "environments/staging.yaml", pools: [{ name: "h100", nodes: 1, gpu: "h100-sxm", sharing: "mig" }] },
       ],
@@ -66,11 +67,14 @@ describe("ai-factory plan", () => {
     // coder 8 max × 2 + llama 2 × 2 + gpt-oss 3 × 1 = 23 of 4 × 8; 2 kept for a TP-2 surge.
     expect(r.stdout).toMatch(/│ h200 +│ 4 × hgx-h200-8 │ h200 │ none +│ +23 of 32 GPUs │ +9 │ +2 │/);
     expect(r.stdout).toMatch(/│ coder +│ qwen3-32b bf16 +│ h200 │ +3–8 │ 2 × nvidia.com\/gpu │ +32,768 │ 61.1 GiB │/);
-    expect(r.stdout).toMatch(/│ coder +│ +30.5 │ +64.0 │ +2.0 │ +96.5 │ +126.9 │ +23 │/);
+    // Memory per GPU: 65.6e9 B ÷ 2 = 30.5 GiB; one 32k sequence (vLLM's start rule) 32,768 × 262,144 B ÷ 2 = 4 GiB;
+    // (126.9 − 30.55 − 2) × 2 GPUs = 188.7 GiB of KV hold floor(188.7 ÷ 8) = 23 sequences at 32,768 tokens and
+    // floor(188.7 ÷ (18,575 × 262,144 B = 4.53 GiB)) = 41 at the demand's mean context, above 16: low risk.
+    expect(r.stdout).toMatch(/│ coder +│ +30.5 │ +4.0 │ +2.0 │ +36.5 │ +126.9 │ +23 │ 41 at 18,575 │ low: 16 ≤ 41 +│/);
     // What bounds the replica and how near the measured cases come: the columns issue 13 added.
-    expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +8,987 │ memory-bandwidth │ high \(±8 %\) +│ +8 \(6\) │ +16 │ +64% │ ok +│/);
-    expect(r.stdout).toMatch(/│ gpt-oss-120b +│ +6,944 │ +5,520 │ memory-bandwidth │ medium \(±21 %\) │ +3 \(2\) │ +3 │ +42% │ ok +│/);
-    expect(lines).toContain("Factory: capacity 252B tokens/month against demand 76B (332%).");
+    expect(r.stdout).toMatch(/│ coder +│ +46,296 │ +9,104 │ memory-bandwidth │ high \(±6 %\) +│ +8 \(6\) │ +16 │ +64% │ ok +│/);
+    expect(r.stdout).toMatch(/│ gpt-oss-120b +│ +6,944 │ +5,838 │ memory-bandwidth │ high \(±12 %\) +│ +3 \(2\) │ +3 │ +40% │ ok +│/);
+    expect(lines).toContain("Factory: capacity 257B tokens/month against demand 76B (338%).");
     // The gateway's pods: Envoy 2 × (500m + 10m), Envoy Gateway 100m, rate limit 100m, Redis 100m.
     expect(r.stdout).toMatch(/│ Total +│ +│ +6 │ +1\.32 │ +2\.94 │/);
     expect(lines).toContain("https://ai.corp.example/v1: 3 teams, 3 models in 1 route.");
@@ -283,7 +287,7 @@ describe("machine output: --json on failure and --format sarif", () => {
         ruleIndex: 2,
         level: "error",
         message: {
-          text: 'nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gateway, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools',
+          text: 'nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gateway, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools, strictKvFit',
         },
         locations: [
           { physicalLocation: { artifactLocation: { uri: "test/fixtures/bad/unknown-key.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 10, startColumn: 1 } } },
@@ -352,5 +356,135 @@ describe("the README's examples of a problem", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("validate: concurrency above the KV cache at the mean context is a warning", () => {
+  // The issue's example: gpt-oss-120b (60.8 GiB) on one RTX PRO 6000 at 65,536 tokens, 16 sequences, a coding
+  // agent's 48,000 prompt + 4,000 output tokens (mean context 48,000 + 4,000 ÷ 2 = 50,000). vLLM starts it: one
+  // sequence is 36,864 B × 65,536 + 4.5 MiB = 2.25 GiB, 60.8 + 2.25 + 2 ≤ 86.4 GiB. The 23.6 GiB left hold
+  // floor(25,340,307,046.4 ÷ 2,420,637,696) = 10 sequences at the full context and
+  // floor(25,340,307,046.4 ÷ (36,864 × 50,000 + 4,718,592)) = 13 at the mean.
+  const WORKSTATION = [
+    "name: workstation",
+    "description: gpt-oss-120b for a coding agent on one RTX PRO 6000",
+    "cluster: { kubeconfig: { context: lab } }",
+    "nodePools:",
+    "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }",
+    "models:",
+    "  gpt-oss-120b:",
+    "    model: gpt-oss-120b",
+    "    pool: ws",
+    "    maxContextTokens: 65536",
+    "    maxConcurrentSequences: 16",
+    "    demand:",
+    "      tokensPerDay: 1000000",
+    "      mix: { input: 0.9, cachedInput: 0, cacheWrite: 0, output: 0.1 }",
+    "      promptTokens: 48000",
+    "      outputTokens: 4000",
+    "modelStore:",
+    "  volume: { kind: storageClass, storageClass: cephfs }",
+    "  source: { kind: s3, endpoint: https://s3.example, bucket: weights, credentialsSecret: s3-creds }",
+    "",
+  ].join("\n");
+  const MESSAGE =
+    "16 sequences may run at once, but the KV cache holds 13 at the workload's mean context of 50,000 tokens (10 at the full 65,536): " +
+    "vLLM will queue or preempt the rest; lower maxConcurrentSequences to 13, raise the KV memory (gpuMemoryUtilization, kvCacheDtype: fp8, tensorParallel), " +
+    "or set strictKvFit: true to refuse it";
+  // `    maxConcurrentSequences: 16`: the value starts at line 11, column 29.
+  const LINE = `workstation.yaml:11:29: models.gpt-oss-120b.maxConcurrentSequences: warning: ${MESSAGE}`;
+
+  /** The CLI in a directory holding workstation.yaml (with `edit` applied): exit code, stdout and stderr lines. */
+  function run(argv: readonly string[], edit: (yaml: string) => string = (y) => y): { code: number; out: string[]; err: string[] } {
+    const dir = tempDir();
+    const out: string[] = [];
+    const err: string[] = [];
+    const before = process.cwd();
+    try {
+      fs.writeFileSync(path.join(dir, "workstation.yaml"), edit(WORKSTATION));
+      process.chdir(dir);
+      const code = runInProcess(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out, err };
+    } finally {
+      process.chdir(before);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test("GIVEN the issue's example WHEN validated THEN it is valid (exit 0) and stderr has the warning, located, naming both numbers", () => {
+    const r = run(["validate", "workstation.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(["workstation.yaml: ok (1 node pool, 4 GPUs, 1 warning)"]);
+    expect(r.err).toEqual([LINE, "1 warning found; the files are valid."]);
+    // AND the README shows exactly that output (Serving a model); when this fails, paste the real output there.
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    expect(readme).toContain(`\`\`\`\n${[...r.out, ...r.err].join("\n")}\n\`\`\``);
+  });
+
+  test("GIVEN the issue's example and --json WHEN validated THEN the warning is in `warnings` beside valid: true", () => {
+    const r = run(["validate", "workstation.yaml", "--json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out.join("\n"));
+    expect(json.valid).toBe(true);
+    expect(json.warnings).toEqual([
+      {
+        file: "workstation.yaml",
+        line: 11,
+        column: 29,
+        path: "models.gpt-oss-120b.maxConcurrentSequences",
+        message: MESSAGE,
+        rule: "plan-risk",
+        pathSegments: ["models", "gpt-oss-120b", "maxConcurrentSequences"],
+      },
+    ]);
+    // AND the report for people stays on stderr
+    expect(r.err[0]).toBe(LINE);
+  });
+
+  test("GIVEN the issue's example and --format sarif WHEN validated THEN the log is valid with one result of level warning", () => {
+    const r = run(["validate", "workstation.yaml", "--format", "sarif"]);
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.out.join("\n"));
+    expect(sarifValidator()(log)).toEqual([]);
+    const [run0] = log.runs;
+    expect(run0.results).toEqual([
+      {
+        ruleId: "plan-risk",
+        ruleIndex: 6,
+        level: "warning",
+        message: { text: `models.gpt-oss-120b.maxConcurrentSequences: ${MESSAGE}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: "workstation.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 11, startColumn: 29 } } }],
+      },
+    ]);
+    expect(run0.tool.driver.rules[6]).toMatchObject({ id: "plan-risk", defaultConfiguration: { level: "warning" } });
+  });
+
+  test("GIVEN strictKvFit: true on the model WHEN validated THEN it is refused as before (exit 1), with no warning", () => {
+    const r = run(["validate", "workstation.yaml"], (y) => y.replace("    maxConcurrentSequences: 16\n", "    maxConcurrentSequences: 16\n    strictKvFit: true\n"));
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(
+      /^workstation\.yaml:7:3: models\.gpt-oss-120b: does not fit one rtx-pro-6000 \(96 GiB × 0\.90 = 86\.4 GiB\): weights 60\.8 GiB \+ KV cache 36\.1 GiB .* = 98\.9 GiB \(strictKvFit: every sequence at maxContextTokens\); use /,
+    );
+    expect(r.err.join("\n")).not.toContain("warning:");
+  });
+
+  test("GIVEN strictKvFit: true for the environment WHEN validated THEN it is refused too", () => {
+    const r = run(["validate", "workstation.yaml"], (y) => `${y}strictKvFit: true\n`);
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(/\(strictKvFit: every sequence at maxContextTokens\); use /);
+  });
+
+  test("GIVEN the issue's example WHEN planned with --json THEN each model carries both counts and the risk", () => {
+    const r = run(["plan", "workstation.yaml", "--json"]);
+    expect(r.code).toBe(0);
+    const [m] = JSON.parse(r.out.join("\n")).models;
+    expect(m).toMatchObject({
+      strictKvFit: false,
+      sequencesAtContext: 10,
+      meanContextTokens: 50000,
+      meanContextAssumed: false,
+      sequencesAtMeanContext: 13,
+      preemptionRisk: true,
+    });
   });
 });

@@ -92,7 +92,7 @@ function base(): Json {
           source: { url: "https://example.com/datasheet", date: "2025-01" },
         },
       },
-      calibration: { computeEfficiency: 0.5, computeEfficiencyFp4: 0.4, weightBandwidthEfficiency: 0.8, kvBandwidthEfficiency: 0.6, prefillEfficiency: 0.8, moeEfficiency: 0.5, interconnectEfficiency: 0.7, pcieEfficiency: 0.5, allReduceLatencyUs: 10, stepOverheadMs: 1, sequenceOverheadUs: 5, attentionEfficiency: 0.4, moeExpertTokensHalf: 8, crossDomainEfficiency: 0.7, source: { url: "bench", date: "2025-01" } },
+      calibration: { computeEfficiency: 0.5, computeEfficiencyFp4: 0.4, weightBandwidthEfficiency: 0.8, kvBandwidthEfficiency: 0.6, prefillEfficiency: 0.8, prefillEfficiencyFp4: 0.5, moeEfficiency: 0.5, interconnectEfficiency: 0.7, pcieEfficiency: 0.5, allReduceLatencyUs: 10, stepOverheadMs: 1, sequenceOverheadUs: 5, attentionEfficiency: 0.4, moeExpertTokensHalf: 8, crossDomainEfficiency: 0.7, source: { url: "bench", date: "2025-01" } },
       registry: { pullMBps: 50, source: { url: "measured", date: "2025-01" } },
     },
   };

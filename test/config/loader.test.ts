@@ -112,7 +112,7 @@ describe("a pool's server interconnect", () => {
 describe("loadEnvironmentFiles with bad files", () => {
   const f = (name: string) => `test/fixtures/bad/${name}.yaml`;
   const cases: Array<[string, string[]]> = [
-    ["unknown-key", [`${f("unknown-key")}: nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gateway, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools`]],
+    ["unknown-key", [`${f("unknown-key")}: nodepools: unknown key "nodepools"; allowed keys: backend, catalog, cluster, costs, description, gateway, gpuOperator, mirror, modelStore, models, monitoring, name, namespaces, nodePools, strictKvFit`]],
     ["wrong-name", [`${f("wrong-name")}: name: must equal the file name "wrong-name" (it names the stack), got "prod"`]],
     ["missing-description", [`${f("missing-description")}: description: is required (string)`]],
     ["invalid-yaml", [`${f("invalid-yaml")}: (document): invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`]],

@@ -44,6 +44,17 @@ describe("models: resolution", () => {
     const env = envFromYaml(`${yaml("  m: { model: llama-3.1-8b, pool: h200, replicas: { min: 2, max: 5 } }")}\nmonitoring: { serviceMonitorLabels: { release: kps } }\n`);
     expect(env.models[0].replicas).toEqual({ min: 2, max: 5 });
   });
+
+  test.each<[string, string, string, boolean]>([
+    ["neither sets it", "", "", false],
+    ["the environment sets it", "", "strictKvFit: true\n", true],
+    ["the model sets it", ", strictKvFit: true", "", true],
+    ["the model says false under a strict environment", ", strictKvFit: false", "strictKvFit: true\n", false],
+    ["the model says true under a lenient environment", ", strictKvFit: true", "strictKvFit: false\n", true],
+  ])("GIVEN %s WHEN resolved THEN strictKvFit is the model's, else the environment's, else false", (_, onModel, onEnv, expected) => {
+    const env = envFromYaml(`${yaml(`  m: { model: llama-3.1-8b, pool: h200${onModel} }`)}${onEnv}`);
+    expect(env.models[0].strictKvFit).toBe(expected);
+  });
 });
 
 describe("models: bad entries name the path", () => {
@@ -81,6 +92,7 @@ describe("models: bad entries name the path", () => {
       "  m: { model: llama-3.1-8b, pool: h200, maxContextTokens: 8192, demand: { tokensPerDay: 1000000, mix: { input: 0.5, cachedInput: 0, cacheWrite: 0, output: 0.5 }, promptTokens: 8000, outputTokens: 500 } }",
       ["test.yaml: models.m.demand.promptTokens: a mean request of 8000 prompt + 500 output tokens does not fit maxContextTokens 8192; raise maxContextTokens, or give the mean lengths, not the longest"],
     ],
+    ["a strictKvFit that is not a boolean", "  m: { model: llama-3.1-8b, pool: h200, strictKvFit: yes }", [expect.stringMatching(/^test\.yaml: models\.m\.strictKvFit: /) as unknown as string]],
     ["an unknown key", "  m: { model: llama-3.1-8b, pool: h200, maxTokens: 4096 }", [expect.stringMatching(/^test\.yaml: models\.m\.maxTokens: unknown key "maxTokens"; allowed keys: apiKeySecret, autoscaling, .*maxContextTokens/) as unknown as string]],
   ])("GIVEN %s WHEN loaded THEN the error names the path", (_, models, expected) => {
     expect(problemsOf(yaml(models))).toEqual(expected);

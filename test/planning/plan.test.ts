@@ -82,12 +82,17 @@ describe("planEnvironment", () => {
       "  big: { model: llama-3.3-70b, pool: h100, precision: fp8, tensorParallel: 2, maxContextTokens: 8192, maxConcurrentSequences: 4, replicas: 4 }",
     );
     // 4 replicas × 2 GPUs = 8, + 2 for the rolling update = 10 > 1 node × 8. Ways out: 3 replicas (6 + 2 = 8);
-    // recreate (8 ≤ 8); not TP 1 (65.75 GiB fp8 + 4 × 8k × 320 KiB = 10 GiB + 2 = 77.75 > 72); a second node.
+    // recreate (8 ≤ 8); TP 1 (4 × 1 + 1 = 5 ≤ 8 GPUs; vLLM's start rule counts one 8k sequence:
+    // 65.75 GiB fp8 + 8192 × 320 KiB = 2.5 GiB + 2 = 70.25 ≤ 72); a second node.
     expect(problemsOf(yaml)).toEqual([
       'test.yaml: models.big.replicas: pool "h100" cannot place its replicas: big 4 × 2 GPUs + 2 kept free for the rolling update of big ' +
         "(rollout: surge; with rollout: recreate the pool keeps none) = 10 needed; 1 node × 8 GPUs = 8 offered (a replica's GPUs must be on one node); " +
-        "use models.big.replicas: 3, or models.big.rollout: recreate, or 1 more node in nodePools.h100.nodes",
+        "use models.big.replicas: 3, or models.big.rollout: recreate, or models.big.tensorParallel: 1, or 1 more node in nodePools.h100.nodes",
     ]);
+    // AND with strictKvFit, TP 1 is not offered: 4 × 8k sequences are 10 GiB, 65.75 + 10 + 2 = 77.75 > 72.
+    expect(problemsOf(yaml.replace("replicas: 4", "replicas: 4, strictKvFit: true"))[0]).toMatch(
+      /; use models\.big\.replicas: 3, or models\.big\.rollout: recreate, or 1 more node in nodePools\.h100\.nodes$/,
+    );
     // Three replicas leave exactly the two GPUs a new replica needs.
     const ok = plannedFromYaml(yaml.replace("replicas: 4", "replicas: 3")).plan;
     expect(ok.pools[0]).toMatchObject({ unitsOffered: 8, unitsUsed: 6, surgeUnits: 2 });
@@ -116,10 +121,10 @@ describe("planEnvironment", () => {
   });
 
   test("GIVEN a 4-GPU workstation WHEN a TP-4 model surges THEN placement says what recreate saves; WHEN it recreates THEN it places", () => {
-    // Llama 3.3 70B bf16 over 4 × 96 GiB: 32.9 GiB of weights per GPU; TP 2 would need
+    // Llama 3.3 70B bf16 over 4 × 96 GiB: 32.9 GiB of weights per GPU; with strictKvFit, TP 2 would need
     // 65.75 + 8 × 32k × 320 KiB ÷ 2 (40 GiB) + 2 = 107.75 > 86.4 GiB, so it is not offered.
     const model = (rollout: string) =>
-      `  big: { model: llama-3.3-70b, pool: ws, tensorParallel: 4, maxContextTokens: 32768, maxConcurrentSequences: 8${rollout} }`;
+      `  big: { model: llama-3.3-70b, pool: ws, tensorParallel: 4, maxContextTokens: 32768, maxConcurrentSequences: 8, strictKvFit: true${rollout} }`;
     const pool = "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }";
     expect(problemsOf(env(pool, model("")))).toEqual([
       'test.yaml: models.big.replicas: pool "ws" cannot place its replicas: big 1 × 4 GPUs + 4 kept free for the rolling update of big ' +
@@ -128,6 +133,11 @@ describe("planEnvironment", () => {
     ]);
     const { plan } = plannedFromYaml(env(pool, model(", rollout: recreate")));
     expect(plan.pools[0]).toMatchObject({ unitsOffered: 4, unitsUsed: 4, surgeUnits: 0 });
+    // AND without strictKvFit, vLLM's start rule counts one 32k sequence: 65.75 + 10 ÷ 2 + 2 = 72.75 ≤ 86.4 at TP 2,
+    // and 2 + 2 kept free place on 4 GPUs, so TP 2 is offered too.
+    expect(problemsOf(env(pool, model("").replace(", strictKvFit: true", "")))[0]).toMatch(
+      /; use models\.big\.rollout: recreate, or models\.big\.tensorParallel: 2, or 1 more node in nodePools\.ws\.nodes$/,
+    );
   });
 
   test("GIVEN a surging and a recreating model on one pool WHEN planned THEN only the surging one's replica is kept free", () => {
@@ -165,7 +175,7 @@ describe("planEnvironment", () => {
     );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^test\.yaml: models\.coder: does not fit one h100-sxm \(80 GiB × 0\.90 = 72\.0 GiB\): weights 65\.\d GiB \+ KV cache 10\.0 GiB \(32768 tokens × 1 sequence × 320 KiB\) \+ overhead 2\.0 GiB = 77\.\d GiB; use tensorParallel: 2/,
+      /^test\.yaml: models\.coder: does not fit one h100-sxm \(80 GiB × 0\.90 = 72\.0 GiB\): weights 65\.\d GiB \+ KV cache 10\.0 GiB \(32768 tokens × 1 sequence × 320 KiB\) \+ overhead 2\.0 GiB = 77\.\d GiB \(vLLM would refuse to start: its KV cache cannot hold one sequence of maxContextTokens\); use tensorParallel: 2/,
     );
   });
 
@@ -292,5 +302,85 @@ describe("model store checks at load time", () => {
       true,
     );
     expect(lines).toEqual(["test.yaml: modelStore.sizeGiB: must hold the weights plus 20% headroom (20 GiB), got 10; raise sizeGiB or remove it to size the claim from the weights"]);
+  });
+});
+
+describe("planEnvironment: concurrency above what the KV cache holds is a warning, strictKvFit refuses it", () => {
+  // The issue's example: gpt-oss-120b (60.8 GiB) on one RTX PRO 6000 (96 GiB × 0.90 = 86.4 GiB) at 65,536 tokens,
+  // 16 sequences, with a coding agent's demand: 48,000 prompt + 4,000 output tokens, a mean context of
+  // 48,000 + 4,000 ÷ 2 = 50,000 tokens. Room for KV: 86.4 − 60.8 − 2 = 23.6 GiB = 25,340,307,046.4 B.
+  // One sequence: 36,864 B × 65,536 + 4.5 MiB (18 window layers × 128 tokens) = 2,420,637,696 B → vLLM starts;
+  // floor(25,340,307,046.4 ÷ 2,420,637,696) = 10 at the full context;
+  // 36,864 × 50,000 + 4,718,592 = 1,847,918,592 B → floor(13.71) = 13 at the mean.
+  const POOL = "  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }";
+  const DEMAND = "demand: { tokensPerDay: 1000000, mix: { input: 0.9, cachedInput: 0, cacheWrite: 0, output: 0.1 }, promptTokens: 48000, outputTokens: 4000 }";
+  const model = (extra = "", demand = DEMAND) =>
+    `  gpt-oss-120b: { model: gpt-oss-120b, pool: ws, maxContextTokens: 65536, maxConcurrentSequences: 16${extra}${demand === "" ? "" : `, ${demand}`} }`;
+  const WARNING =
+    "16 sequences may run at once, but the KV cache holds 13 at the workload's mean context of 50,000 tokens (10 at the full 65,536): " +
+    "vLLM will queue or preempt the rest; lower maxConcurrentSequences to 13, raise the KV memory (gpuMemoryUtilization, kvCacheDtype: fp8, tensorParallel), " +
+    "or set strictKvFit: true to refuse it";
+  const REFUSAL =
+    "test.yaml: models.gpt-oss-120b: does not fit one rtx-pro-6000 (96 GiB × 0.90 = 86.4 GiB): weights 60.8 GiB + KV cache 36.1 GiB " +
+    "(65536 tokens × 16 sequences × 36 KiB + 16 sequences × 4.5 MiB for the sliding-window layers) + overhead 2.0 GiB = 98.9 GiB " +
+    "(strictKvFit: every sequence at maxContextTokens); use ";
+
+  test("GIVEN the issue's example WHEN planned THEN it plans, and warns at maxConcurrentSequences with both numbers", () => {
+    const { plan } = plannedFromYaml(env(POOL, model()));
+    // THEN the fit reports both counts and the risk
+    const [m] = plan.models;
+    expect(m.fit).toMatchObject({ fits: true, maxConcurrentSequencesAtContext: 10, meanContextTokens: 50000, maxConcurrentSequencesAtMeanContext: 13, preemptionRisk: true });
+    expect(m.meanContextAssumed).toBe(false);
+    // AND one warning, not a problem
+    expect(plan.warnings).toEqual([{ file: "test.yaml", path: ["models", "gpt-oss-120b", "maxConcurrentSequences"], message: WARNING }]);
+  });
+
+  test("GIVEN no demand WHEN planned THEN the mean context is assumed half of maxContextTokens, and the warning says so", () => {
+    // GIVEN 131,072 tokens: one sequence is 36,864 × 131,072 + 4,718,592 = 4,836,556,800 B → floor(5.24) = 5 at the full context;
+    // the assumed mean, 65,536 tokens, holds 10 (above) < 16
+    const yaml = env(POOL, model("", "").replace("maxContextTokens: 65536", "maxContextTokens: 131072"));
+    const { plan } = plannedFromYaml(yaml);
+    expect(plan.models[0].meanContextAssumed).toBe(true);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      "16 sequences may run at once, but the KV cache holds 10 at an assumed mean context of 65,536 tokens " +
+        "(half of maxContextTokens; demand.promptTokens and outputTokens set it) (5 at the full 131,072): vLLM will queue or preempt the rest; " +
+        "lower maxConcurrentSequences to 10, raise the KV memory (gpuMemoryUtilization, kvCacheDtype: fp8, tensorParallel), or set strictKvFit: true to refuse it",
+    ]);
+  });
+
+  test("GIVEN as many sequences as the mean context allows WHEN planned THEN no warning", () => {
+    expect(plannedFromYaml(env(POOL, model().replace("maxConcurrentSequences: 16", "maxConcurrentSequences: 13"))).plan.warnings).toEqual([]);
+  });
+
+  test("GIVEN strictKvFit on the model WHEN planned THEN today's refusal comes back, with its ways out", () => {
+    const [line] = problemsOf(env(POOL, model(", strictKvFit: true")));
+    expect(line.startsWith(REFUSAL)).toBe(true);
+    // 10 sequences fit at the full context; TP 2 (1 × 2 + 2 kept free ≤ 4 GPUs) holds all 16
+    expect(line).toMatch(/maxConcurrentSequences ≤ 10/);
+    expect(line).toMatch(/tensorParallel: 2/);
+  });
+
+  test("GIVEN strictKvFit on the environment WHEN planned THEN every model without its own is refused like today", () => {
+    const [line] = problemsOf(env(POOL, model(), "strictKvFit: true\n"));
+    expect(line.startsWith(REFUSAL)).toBe(true);
+  });
+
+  test("GIVEN strictKvFit: true on the environment and false on the model WHEN planned THEN the model's wins: it plans with a warning", () => {
+    const { env: resolved, plan } = plannedFromYaml(env(POOL, model(", strictKvFit: false"), "strictKvFit: true\n"));
+    expect(resolved.models[0].strictKvFit).toBe(false);
+    expect(plan.warnings.map((w) => w.message)).toEqual([WARNING]);
+  });
+
+  test("GIVEN strictKvFit: true on the model and false on the environment WHEN planned THEN the model's wins: refused", () => {
+    const [line] = problemsOf(env(POOL, model(", strictKvFit: true"), "strictKvFit: false\n"));
+    expect(line.startsWith(REFUSAL)).toBe(true);
+  });
+
+  test("GIVEN a model that does not start WHEN planned THEN it is a problem and not also a warning", () => {
+    // GIVEN 131,072 tokens at gpuMemoryUtilization 0.7: 96 × 0.7 − 60.8 − 2 = 4.4 GiB < 4,836,556,800 B (4.5 GiB)
+    const yaml = env(POOL, model(", gpuMemoryUtilization: 0.7", "").replace("maxContextTokens: 65536", "maxContextTokens: 131072"));
+    const { plan, problems } = planEnvironment(envFromYaml(yaml));
+    expect(problems.map((p) => p.message)[0]).toMatch(/\(vLLM would refuse to start: its KV cache cannot hold one sequence of maxContextTokens\); use /);
+    expect(plan.warnings).toEqual([]);
   });
 });

@@ -11,10 +11,16 @@ const HALF: ThroughputCalibration = {
   computeEfficiency: 0.5,
   computeEfficiencyFp4: 0.5,
   prefillEfficiency: 0.5,
+  prefillEfficiencyFp4: 0.5,
+  attentionEfficiency: 0.5,
   moeEfficiency: 0.5,
+  moeExpertTokensHalf: 0,
   interconnectEfficiency: 0.5,
+  pcieEfficiency: 0.5,
   allReduceLatencyUs: 0,
+  crossDomainEfficiency: 0.5,
   stepOverheadMs: 0,
+  sequenceOverheadUs: 0,
   adjustments: [],
   sources: [],
 };
@@ -121,6 +127,14 @@ describe("estimateConfidence", () => {
     [0.350001, "low"],
   ] as const)("GIVEN a median |ln| of %p WHEN levelled THEN %s (high ≤ 0.15 < medium ≤ 0.35 < low)", (ln, level) => {
     expect(estimateConfidence(SHAPE, CASES, { ...HALF, adjustments: [adjustment("dense", ln)] }, familyOf).level).toBe(level);
+  });
+
+  test.each([
+    // e^0.15 − 1 = 16.2 % → ±16 %; e^0.35 − 1 = 41.9 % → ±42 %
+    [0.15, "high: ±16 % median error on this site's 6 benchmark results (toy-gpu, dense)"],
+    [0.35, "medium: ±42 % median error on this site's 6 benchmark results (toy-gpu, dense)"],
+  ] as const)("GIVEN a median |ln| of %p at a level's limit WHEN summarized THEN ±(e^ln − 1), rounded: %s", (ln, summary) => {
+    expect(estimateConfidence(SHAPE, CASES, { ...HALF, adjustments: [adjustment("dense", ln)] }, familyOf).summary).toBe(summary);
   });
 
   test("GIVEN a site adjustment for another family WHEN judged THEN the catalog's nearest cases are used", () => {

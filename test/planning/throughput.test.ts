@@ -9,6 +9,7 @@ import {
   kvReplication,
   measuredAboveCeiling,
   prefillAttentionFlops,
+  weightsSplit,
   weightsTouched,
   type ThroughputEstimate,
   type ThroughputInput,
@@ -23,6 +24,7 @@ import {
   l40s,
   llama70b,
   llama8b,
+  pcieGen4,
   qwen30bA3b,
   toyDense,
   toyGpu,
@@ -34,7 +36,8 @@ import {
 
 // Fixtures come from test/helpers/specs.ts, not from catalog/, so these tests pin the arithmetic alone. The toy
 // fixtures are round: toyDense is 10B parameters (10e9 B at FP8), 10 layers, 10,000 B of BF16 KV per token and
-// 4,000 attention FLOPs per attended token and layer, hidden size 5,000; toyGpu is 2 TB/s and 2,000 FP8 TFLOPS.
+// 4,000 attention FLOPs per attended token and layer, hidden size 5,000; toyGpu is 2 TB/s, 2,000 FP8 and 1,000 BF16
+// TFLOPS. Attention runs at the KV cache's precision, BF16 by default (1e15 FLOP/s), whatever the weights' precision.
 
 /** Every efficiency 0.5 and no fixed costs, so the hand arithmetic stays simple. */
 const HALF: ThroughputCalibration = {
@@ -43,10 +46,16 @@ const HALF: ThroughputCalibration = {
   computeEfficiency: 0.5,
   computeEfficiencyFp4: 0.5,
   prefillEfficiency: 0.5,
+  prefillEfficiencyFp4: 0.5,
+  attentionEfficiency: 0.5,
   moeEfficiency: 0.5,
+  moeExpertTokensHalf: 0,
   interconnectEfficiency: 0.5,
+  pcieEfficiency: 0.5,
   allReduceLatencyUs: 0,
+  crossDomainEfficiency: 0.5,
   stepOverheadMs: 0,
+  sequenceOverheadUs: 0,
   adjustments: [],
   sources: [],
 };
@@ -179,12 +188,36 @@ describe("weights touched per decode step", () => {
     expect(weightsTouched(toyMoe, W, 10)).toBeLessThan(weightsTouched(toyMoe, W, 20));
   });
 
-  test("GIVEN an MoE model WHEN a step of 2 sequences is estimated THEN its weights part reads 38.75e9 B and MoE compute runs at moeEfficiency", () => {
+  test("GIVEN an MoE model WHEN the bytes are split THEN the shared 20e9 B and the routed experts touched", () => {
+    const split = weightsSplit(toyMoe, W, 2);
+    expectNear(split.shared, 20e9);
+    expectNear(split.routed, 18.75e9);
+    expect(weightsSplit(toyDense, 10e9, 7)).toEqual({ shared: 10e9, routed: 0 });
+  });
+
+  test("GIVEN a model with fewer active than total parameters but no expert counts WHEN split THEN the active share grows with the batch", () => {
+    // Qwen3-30B-A3B as specs.ts has it (no moe field): 61e9 B at BF16; one token reads 3.3/30.5 of it = 6.6e9 B
+    expectNear(weightsSplit(qwen30bA3b, 61e9, 1).routed, 6.6e9);
+    expectNear(weightsSplit(qwen30bA3b, 61e9, 2).routed, 13.2e9);
+    // 10 tokens × 6.6e9 B > 61e9 B: capped at all of them
+    expect(weightsSplit(qwen30bA3b, 61e9, 10)).toEqual({ shared: 0, routed: 61e9 });
+  });
+
+  test("GIVEN an MoE model WHEN a step of 2 sequences is estimated THEN the routed experts run at moeEfficiency", () => {
     const e = estimate({ model: toyMoe, maxConcurrentSequences: 2 });
-    // 38.75e9 B / (2e12 B/s × 0.5) = 38.75 ms
-    expectNear(e.step?.weights, 0.03875);
-    // 2 × (2 × 30e9 + 4e7 attention) / (2e15 × 0.5 compute × 0.5 MoE) = 1.2008e11 / 5e14 = 0.24016 ms
-    expectNear(e.step?.compute, 2.4016e-4);
+    // shared 20e9 B / (2e12 B/s × 0.5) + routed 18.75e9 B / (2e12 × 0.5 × 0.5 MoE) = 20 ms + 37.5 ms
+    expectNear(e.step?.weights, 0.0575);
+    // Shared FLOPs per token 2 × (30e9 − 80e9 × 2/16) = 4e10, routed 2 × 10e9 = 2e10:
+    // 2 × 4e10 / (2e15 × 0.5) + 2 × 2e10 / (2e15 × 0.5 × 0.5) = 80 µs + 80 µs
+    expectNear(e.step?.compute, 1.6e-4);
+    // Attention is not an expert's, and runs at BF16 (the KV cache's precision): 2 × 4e7 / (1e15 × 0.5)
+    expectNear(e.step?.attention, 1.6e-7);
+  });
+
+  test("GIVEN moeExpertTokensHalf WHEN few tokens reach each expert THEN the routed matmuls run at t / (t + half) of the efficiency", () => {
+    const e = estimate({ model: toyMoe, maxConcurrentSequences: 2, calibration: { ...HALF, moeExpertTokensHalf: 0.25 } });
+    // t = 2 × 2/16 = 0.25 tokens per expert: 0.25 / (0.25 + 0.25) = 0.5; routed 4e10 / (2e15 × 0.125) = 160 µs; + 80 µs shared
+    expectNear(e.step?.compute, 2.4e-4);
   });
 });
 
@@ -197,17 +230,25 @@ describe("decode step", () => {
     const step = e.step!;
     expectNear(step.weights, 0.01); // 10e9 B / (2e12 B/s × 0.5) = 10 ms
     expectNear(step.kvCache, 0.001); // 100 × 1e7 B / (2e12 B/s × 0.5) = 1 ms
-    expectNear(step.compute, 0.002004); // 100 × (2 × 10e9 + 4e7) / (2,000e12 × 0.5) = 2.004 ms
+    expectNear(step.compute, 0.002); // 100 × 2 × 10e9 / (2,000e12 × 0.5) = 2 ms
+    expectNear(step.attention, 8e-6); // 100 × 4e7 / (1,000e12 BF16 × 0.5) = 8 µs
     expect(step.interconnect).toBe(0); // one GPU: no all-reduces
     expectNear(step.overhead, 0.001);
-    // step = max(10 + 1, 2.004) + 0 + 1 = 12 ms; 100 / 12 ms = 8,333.3 tokens/s
+    // step = max(10, 2) + max(1, 0.008) + 0 + 1 = 12 ms; 100 / 12 ms = 8,333.3 tokens/s
     expectNear(e.secondsPerOutputToken, 0.012);
     expectNear(e.tokensPerSecond, 100 / 0.012);
-    // Ceiling (efficiency 1, no fixed costs): max(5 + 0.5, 1.002) = 5.5 ms → 18,181.8 tokens/s
+    // Ceiling (efficiency 1, no fixed costs): max(5, 1) + max(0.5, 0.004) = 5.5 ms → 18,181.8 tokens/s
     expectNear(e.ceilingTokensPerSecond, 100 / 0.0055);
     expectNear(e.efficiency, 0.0055 / 0.012);
     // 2e15 FLOP/s / (2 × 10e9) = 100,000 tokens/s
     expectNear(e.computeCeilingTokensPerSecond, 100_000);
+  });
+
+  test("GIVEN sequenceOverheadUs WHEN decoding THEN each sequence adds its fixed cost to the step", () => {
+    const e = estimate({ maxConcurrentSequences: 100, calibration: { ...HALF, stepOverheadMs: 1, sequenceOverheadUs: 10 } });
+    // 1 ms + 100 × 10 µs = 2 ms; step = 10 + 1 + 2 = 13 ms
+    expectNear(e.step?.overhead, 0.002);
+    expectNear(e.tokensPerSecond, 100 / 0.013);
   });
 
   test("GIVEN TP 2 over a 100 GB/s link WHEN decoding THEN the interconnect term is 2·L·(α + 2·(TP−1)/TP·B·h·2 / (link·e_link))", () => {
@@ -215,78 +256,127 @@ describe("decode step", () => {
     const step = e.step!;
     expectNear(step.weights, 0.005); // 10e9 B / (2 × 2e12 B/s × 0.5) = 5 ms
     expectNear(step.kvCache, 0.0005); // 2 KV heads over 2 ranks: no replication; 100 × 1e7 / 2e12 = 0.5 ms
-    expectNear(step.compute, 0.001002); // 100 × 2.004e10 / (2 × 2e15 × 0.5) = 1.002 ms
+    expectNear(step.compute, 0.001); // 100 × 2e10 / (2 × 2e15 × 0.5) = 1 ms
     // 2 × 10 × (5 µs + 2 × 1/2 × 100 × 5,000 × 2 B / (100e9 B/s × 0.5)) = 20 × (5 µs + 20 µs) = 0.5 ms
     expectNear(step.interconnect, 5e-4);
-    // max(5 + 0.5, 1.002) + 0.5 = 6 ms → 100 / 6 ms = 16,666.7 tokens/s
+    // attention 100 × 4e7 / (2 × 1e15 × 0.5) = 0.004 ms: max(5, 1) + max(0.5, 0.004) + 0.5 = 6 ms → 16,666.7 tokens/s
     expectNear(e.secondsPerOutputToken, 0.006);
     expectNear(e.tokensPerSecond, 100 / 0.006);
   });
 
-  test("GIVEN no interconnect WHEN TP > 1 THEN PCIe Gen4 at 32 GB/s is assumed", () => {
-    const e = estimate({ tensorParallel: 2, maxConcurrentSequences: 100 });
-    // 2 × 10 × 2 × 1/2 × 100 × 5,000 × 2 B / (32e9 B/s × 0.5) = 20 × 1e6 / 16e9 = 1.25 ms
-    expectNear(e.step?.interconnect, 0.00125);
+  test("GIVEN no interconnect WHEN TP > 1 THEN PCIe Gen4 at 32 GB/s is assumed, at pcieEfficiency", () => {
+    const e = estimate({ tensorParallel: 2, maxConcurrentSequences: 100, calibration: { ...HALF, pcieEfficiency: 0.25 } });
+    // 2 × 10 × 2 × 1/2 × 100 × 5,000 × 2 B / (32e9 B/s × 0.25) = 20 × 1e6 / 8e9 = 2.5 ms
+    expectNear(e.step?.interconnect, 0.0025);
+    // An NVLink-class link runs at interconnectEfficiency instead: 20 × 1e6 / (100e9 × 0.5) = 0.4 ms
+    expectNear(estimate({ tensorParallel: 2, maxConcurrentSequences: 100, interconnect: toyNvlink, calibration: { ...HALF, pcieEfficiency: 0.25 } }).step?.interconnect, 4e-4);
+  });
+
+  test("GIVEN a TP group larger than a socket's GPUs WHEN decoding THEN the all-reduces also pay crossDomainEfficiency", () => {
+    const input: Partial<ThroughputInput> = { tensorParallel: 8, promptTokens: 100, outputTokens: 1000, maxConcurrentSequences: 256 };
+    // 2 × 10 × 256 × (2 × 7/8 × 5,000 × 2 = 17,500 B) / (32e9 × 0.5 × 0.5) = 20 × 4.48e6 / 8e9 = 11.2 ms
+    expectNear(estimate({ ...input, interconnect: { ...pcieGen4, gpusPerDomain: 4 } }).step?.interconnect, 0.0112);
+    // Eight GPUs per socket domain: the group stays inside it, 20 × 4.48e6 / 1.6e10 = 5.6 ms.
+    expectNear(estimate({ ...input, interconnect: { ...pcieGen4, gpusPerDomain: 8 } }).step?.interconnect, 0.0056);
   });
 
   test("GIVEN the sliding-window toy WHEN decoding THEN its attention FLOPs cap at the window on those layers", () => {
     const e = estimate({ model: toyWindow, maxConcurrentSequences: 100 });
-    // 100 × (2e10 + 2.56e7) / (2e15 × 0.5) = 100 × 2.00256e10 / 1e15 = 2.00256 ms
-    expectNear(e.step?.compute, 0.00200256);
+    // 100 × 2.56e7 / (1e15 BF16 × 0.5) = 5.12 µs
+    expectNear(e.step?.attention, 5.12e-6);
+  });
+
+  test("GIVEN an FP8 KV cache WHEN the GPU has FP8 cores THEN attention runs at FP8 TFLOPS, whatever the weights' precision", () => {
+    const e = estimate({ maxConcurrentSequences: 100, kvCachePrecision: "fp8" });
+    // 5,000 B of FP8 KV per token: 100 × 5e6 B / (2e12 × 0.5) = 0.5 ms
+    expectNear(e.step?.kvCache, 5e-4);
+    // 100 × 4e7 / (2,000e12 FP8 × 0.5) = 4 µs
+    expectNear(e.step?.attention, 4e-6);
+    // prefill: 2e10 / 1e15 + 1.8e7 / (2e15 × 0.5) = 20 µs + 0.018 µs
+    expectNear(e.prefillTokensPerSecond, 1 / 2.0018e-5);
+    // BF16 weights: the matmuls drop to 1,000 TFLOPS (100 × 2e10 / 5e14 = 4 ms, 2e10 / 5e14 = 40 µs per prompt token),
+    // attention stays at FP8: 4 µs per step, 0.018 µs per prompt token.
+    const bf16 = estimate({ maxConcurrentSequences: 100, kvCachePrecision: "fp8", precision: "bf16" });
+    expectNear(bf16.step?.compute, 0.004);
+    expectNear(bf16.step?.attention, 4e-6);
+    expectNear(bf16.prefillTokensPerSecond, 1 / 4.0018e-5);
+  });
+
+  test("GIVEN an FP8 KV cache WHEN the GPU has no FP8 cores THEN attention runs at BF16", () => {
+    const noFp8: GpuSpec = { ...toyGpu, denseTflops: { bf16: 1000, fp8: null, fp4: null } };
+    const e = estimate({ gpu: noFp8, maxConcurrentSequences: 100, kvCachePrecision: "fp8" });
+    // 100 × 4e7 / (1,000e12 BF16 × 0.5) = 8 µs
+    expectNear(e.step?.attention, 8e-6);
+    // FP8 weights run at BF16 too: 2e10 / 5e14 + 1.8e7 / 5e14 = 40 µs + 0.036 µs
+    expectNear(e.prefillTokensPerSecond, 1 / 4.0036e-5);
   });
 });
 
 describe("prefill", () => {
-  test("GIVEN the dense toy on one GPU WHEN prefilling 900-token prompts THEN (2·N + attention) / (F · e_p)", () => {
-    // (2 × 10e9 + 1.8e7) / (2e15 × 0.5) = 2.0018e10 / 1e15 = 20.018 µs → 49,955.0 tokens/s
-    expectNear(estimate().prefillTokensPerSecond, 1 / 2.0018e-5);
+  test("GIVEN the dense toy on one GPU WHEN prefilling 900-token prompts THEN 2·N / (F · e_p) + attention / (F_a · e_att)", () => {
+    // 2 × 10e9 / (2e15 FP8 × 0.5) + 1.8e7 / (1e15 BF16 × 0.5) = 20 µs + 0.036 µs = 20.036 µs → 49,910.2 tokens/s
+    expectNear(estimate().prefillTokensPerSecond, 1 / 2.0036e-5);
+  });
+
+  test("GIVEN a lower attentionEfficiency WHEN prefilling THEN only the attention part slows", () => {
+    // 20 µs + 1.8e7 / (1e15 × 0.25) = 20 µs + 0.072 µs
+    expectNear(estimate({ calibration: { ...HALF, attentionEfficiency: 0.25 } }).prefillTokensPerSecond, 1 / 2.0072e-5);
   });
 
   test("GIVEN sliding-window layers WHEN prefilling 1,000-token prompts THEN their attention is w − w²/(2s)", () => {
-    // (2e10 + 1.352e7) / 1e15 = 20.01352 µs → 49,966.2 tokens/s
-    expectNear(estimate({ model: toyWindow, promptTokens: 1000 }).prefillTokensPerSecond, 1 / 2.001352e-5);
+    // 2e10 / 1e15 + 1.352e7 / 5e14 = 20 µs + 0.02704 µs = 20.02704 µs → 49,932.5 tokens/s
+    expectNear(estimate({ model: toyWindow, promptTokens: 1000 }).prefillTokensPerSecond, 1 / 2.002704e-5);
   });
 
-  test("GIVEN FP4 tensor cores WHEN prefilling THEN the efficiency is scaled by computeEfficiencyFp4 / computeEfficiency", () => {
-    const e = estimate({ gpu: toyGpuFp4, precision: "nvfp4", calibration: { ...HALF, computeEfficiencyFp4: 0.2 } });
-    // 0.5 × (0.2 / 0.5) = 0.2 of 4,000 TFLOPS: 2.0018e10 / 8e14 = 25.0225 µs → 39,964.0 tokens/s
-    expectNear(e.prefillTokensPerSecond, 1 / 2.50225e-5);
+  test("GIVEN FP4 tensor cores WHEN prefilling THEN the matmuls run at prefillEfficiencyFp4 and attention at BF16 and attentionEfficiency", () => {
+    const e = estimate({ gpu: toyGpuFp4, precision: "nvfp4", calibration: { ...HALF, prefillEfficiencyFp4: 0.2 } });
+    // Matmuls at 0.2 of 4,000 TFLOPS: 2e10 / 8e14 = 25 µs; attention 1.8e7 / (1e15 × 0.5) = 0.036 µs → 25.036 µs → 39,942.5 tokens/s
+    expectNear(e.prefillTokensPerSecond, 1 / 2.5036e-5);
   });
 
-  test("GIVEN FP4 cores more efficient than FP8 WHEN prefilling THEN the FP4 scale is capped at 1", () => {
-    const e = estimate({ gpu: toyGpuFp4, precision: "nvfp4", calibration: { ...HALF, computeEfficiencyFp4: 0.8 } });
-    // min(1, 0.8 / 0.5) = 1: 2.0018e10 / (4e15 × 0.5) = 10.009 µs
-    expectNear(e.prefillTokensPerSecond, 1 / 1.0009e-5);
+  test("GIVEN FP4 tensor cores WHEN the decode efficiencies change THEN prefill does not move; prefillEfficiencyFp4 alone sets its matmuls", () => {
+    const fp4 = { gpu: toyGpuFp4, precision: "nvfp4" as const };
+    // 2e10 / (4e15 × 0.8) + 1.8e7 / (1e15 × 0.5) = 6.25 µs + 0.036 µs = 6.286 µs, above prefillEfficiency (0.5) too
+    expectNear(estimate({ ...fp4, calibration: { ...HALF, prefillEfficiencyFp4: 0.8 } }).prefillTokensPerSecond, 1 / 6.286e-6);
+    // computeEfficiencyFp4 and computeEfficiency are decode's: 2e10 / (4e15 × 0.5) + 0.036 µs = 10.036 µs whatever they are
+    const decodeOnly = { ...HALF, computeEfficiencyFp4: 0.8, computeEfficiency: 0.1 };
+    expectNear(estimate({ ...fp4, calibration: decodeOnly }).prefillTokensPerSecond, 1 / 1.0036e-5);
   });
 
-  test("GIVEN an MoE model WHEN prefilling THEN the efficiency is multiplied by moeEfficiency", () => {
-    // (2 × 30e9 + 1.8e7) / (2e15 × 0.5 × 0.5) = 6.0018e10 / 5e14 = 120.036 µs → 8,330.8 tokens/s
-    expectNear(estimate({ model: toyMoe }).prefillTokensPerSecond, 1 / 1.20036e-4);
+  test("GIVEN an MoE model WHEN prefilling THEN the routed experts' matmuls are multiplied by moeEfficiency", () => {
+    // shared 4e10 / (2e15 × 0.5) + routed 2e10 / (2e15 × 0.5 × 0.5) + attention 1.8e7 / (1e15 × 0.5) = 40 + 40 + 0.036 µs
+    // → 12,494.4 tokens/s
+    expectNear(estimate({ model: toyMoe }).prefillTokensPerSecond, 1 / 8.0036e-5);
+  });
+
+  test("GIVEN moeExpertTokensHalf WHEN prefilling in 8,192-token chunks THEN the routed matmuls saturate at t / (t + half)", () => {
+    // t = 8,192 × 2/16 = 1,024 tokens per expert; half 1,024 → 0.5: routed 2e10 / 2.5e14 = 80 µs; 40 + 80 + 0.036 µs
+    expectNear(estimate({ model: toyMoe, calibration: { ...HALF, moeExpertTokensHalf: 1024 } }).prefillTokensPerSecond, 1 / 1.20036e-4);
   });
 
   test("GIVEN TP 2 WHEN prefilling THEN each token pays the all-reduce bytes without the fixed latency", () => {
     const e = estimate({ tensorParallel: 2, interconnect: toyNvlink, calibration: { ...HALF, allReduceLatencyUs: 5 } });
-    // 2.0018e10 / (4e15 × 0.5) + 20 × 10,000 B / (100e9 × 0.5) = 10.009 µs + 4 µs = 14.009 µs
-    expectNear(e.prefillTokensPerSecond, 1 / 1.4009e-5);
+    // 2e10 / (2 × 2e15 × 0.5) + 1.8e7 / (2 × 1e15 × 0.5) + 20 × 10,000 B / (100e9 × 0.5) = 10 + 0.018 + 4 µs = 14.018 µs
+    expectNear(e.prefillTokensPerSecond, 1 / 1.4018e-5);
   });
 });
 
 describe("workload", () => {
   test("GIVEN decode and prefill rates WHEN mixed at 900:200 THEN 1 / (1/decode + (s/o)/prefill)", () => {
     const e = estimate({ maxConcurrentSequences: 100 });
-    // decode: 100 / max(10 + 1, 2.004) ms = 9,090.9/s → 110 µs per output token
+    // decode: 100 / (max(10, 2) + max(1, 0.008)) ms = 9,090.9/s → 110 µs per output token
     expectNear(e.tokensPerSecond, 100 / 0.011);
-    // prefill: 900 / 200 × 20.018 µs = 90.081 µs per output token; 1 / 200.081 µs = 4,997.98/s
-    expectNear(e.workloadTokensPerSecond, 1 / 2.00081e-4);
-    expectNear(e.prefillShare, 9.0081e-5 / 2.00081e-4);
+    // prefill: 900 / 200 × 20.036 µs = 90.162 µs per output token; 1 / 200.162 µs = 4,995.95/s
+    expectNear(e.workloadTokensPerSecond, 1 / 2.00162e-4);
+    expectNear(e.prefillShare, 9.0162e-5 / 2.00162e-4);
   });
 
   test("GIVEN cached prompt tokens WHEN fewer are computed THEN the workload rate rises", () => {
     const e = estimate({ maxConcurrentSequences: 100, computedPromptTokens: 450 });
-    // The context (KV, decode) is unchanged; prefill: 450 / 200 × 20.018 µs = 45.0405 µs; 1 / 155.0405 µs = 6,449.9/s
+    // The context (KV, decode) is unchanged; prefill: 450 / 200 × 20.036 µs = 45.081 µs; 1 / 155.081 µs = 6,448.3/s
     expect(e.meanContextTokens).toBe(1000);
-    expectNear(e.workloadTokensPerSecond, 1 / 1.550405e-4);
-    expect(e.workloadTokensPerSecond).toBeGreaterThan(1 / 2.00081e-4);
+    expectNear(e.workloadTokensPerSecond, 1 / 1.55081e-4);
+    expect(e.workloadTokensPerSecond).toBeGreaterThan(1 / 2.00162e-4);
     // Nothing computed: the decode rate alone.
     expectNear(estimate({ maxConcurrentSequences: 100, computedPromptTokens: 0 }).workloadTokensPerSecond, 100 / 0.011);
   });
@@ -299,7 +389,7 @@ describe("batch and bound", () => {
     expect(e.kvBatch).toBe(37);
     expect(e.batch).toBe(37);
     expect(e.boundBy).toBe("kv-capacity");
-    // max(10 + 37 × 0.01, 37 × 0.02004) ms = 10.37 ms → 37 / 10.37 ms = 3,568.0/s
+    // max(10, 37 × 0.02) + max(37 × 0.01, 37 × 0.00008) ms = 10.37 ms → 37 / 10.37 ms = 3,568.0/s
     expectNear(e.tokensPerSecond, 37 / 0.01037);
     // A cap equal to the KV batch: still the KV memory's limit; one below it: the cap.
     expect(estimate({ kvCacheBytesPerReplica: 3.75e8, maxConcurrentSequences: 37 }).boundBy).toBe("kv-capacity");
@@ -309,6 +399,14 @@ describe("batch and bound", () => {
   test("GIVEN KV heads replicated over TP ranks WHEN sizing the batch THEN each sequence counts r times", () => {
     // TP 4 over 2 KV heads: r = 2; floor(1e9 / (1e7 × 2)) = 50
     expect(estimate({ tensorParallel: 4, kvCacheBytesPerReplica: 1e9 }).kvBatch).toBe(50);
+  });
+
+  test("GIVEN kvReservation full WHEN sizing the batch THEN each sequence reserves its whole prompt + output", () => {
+    const e = estimate({ kvCacheBytesPerReplica: 3.75e8, kvReservation: "full" });
+    // floor(3.75e8 / (1,100 tokens × 10,000 B)) = 34, against 37 at the mean context of 1,000
+    expect(e.kvBatch).toBe(34);
+    // The decode step still reads the mean context's KV: 34 × 1e7 / 1e12 = 0.34 ms
+    expectNear(e.step?.kvCache, 3.4e-4);
   });
 
   test("GIVEN no KV memory figure WHEN sizing the batch THEN TP × (memory × 0.9 − weights / TP − 2 GiB)", () => {
@@ -325,7 +423,7 @@ describe("batch and bound", () => {
   });
 
   test("GIVEN a latency target WHEN a bigger batch would be slower THEN the largest batch meeting it, bound by latency", () => {
-    // step(B) = 10 ms + B × 0.01 ms (compute B × 0.02004 ms stays below until B ≈ 996): B ≤ 25.5 for 10.255 ms
+    // step(B) = max(10, B × 0.02) + max(B × 0.01, B × 0.00008) ms = 10 + B × 0.01 ms below B = 500: B ≤ 25.5 for 10.255 ms
     const e = estimate({ maxSecondsPerOutputToken: 0.010255 });
     expect(e.batch).toBe(25);
     expect(e.boundBy).toBe("latency");
@@ -348,10 +446,11 @@ describe("batch and bound", () => {
   test("GIVEN a batch past the crossover WHEN compute takes longer than the reads THEN bound by compute", () => {
     // 100-token prompts, 1,000-token outputs: mean context 600, KV 6e6 B, 2e10 + 2.4e7 FLOPs per token.
     const e = estimate({ promptTokens: 100, outputTokens: 1000, maxConcurrentSequences: 2000 });
-    // reads: 10 ms + 2,000 × 6e6 / 1e12 = 22 ms; compute: 2,000 × 2.0024e10 / 1e15 = 40.048 ms
-    expectNear(e.step?.compute, 0.040048);
+    // matmuls: max(10 ms of weights, 2,000 × 2e10 / 1e15 = 40 ms); attention: max(2,000 × 6e6 / 1e12 = 12 ms, 2,000 × 2.4e7 / 5e14 = 0.096 ms)
+    expectNear(e.step?.compute, 0.04);
     expect(e.boundBy).toBe("compute");
-    expectNear(e.tokensPerSecond, 2000 / 0.040048);
+    // 40 + 12 = 52 ms → 38,461.5 tokens/s
+    expectNear(e.tokensPerSecond, 2000 / 0.052);
   });
 
   test("GIVEN TP 8 over PCIe and a large batch WHEN the all-reduces dominate THEN bound by interconnect", () => {
@@ -360,7 +459,7 @@ describe("batch and bound", () => {
     const step = e.step!;
     expectNear(step.weights, 0.00125); // 10e9 / (8 × 2e12 × 0.5)
     expectNear(step.kvCache, 7.68e-4); // 256 × 6e6 B × r 4 / 8e12
-    expectNear(step.compute, 6.40768e-4); // 256 × 2.0024e10 / (8 × 2e15 × 0.5)
+    expectNear(step.compute, 6.4e-4); // 256 × 2e10 / (8 × 2e15 × 0.5)
     // 2 × 10 × 256 × (2 × 7/8 × 5,000 × 2 = 17,500 B) / (32e9 × 0.5) = 20 × 4.48e6 / 1.6e10 = 5.6 ms
     expectNear(step.interconnect, 0.0056);
     expect(e.boundBy).toBe("interconnect");
@@ -373,9 +472,9 @@ describe("batch and bound", () => {
 
   test("GIVEN prompt-heavy requests WHEN prefill takes most of the time THEN bound by prefill", () => {
     const e = estimate({ promptTokens: 8000, outputTokens: 100, maxConcurrentSequences: 100 });
-    // decode: 10 ms + 100 × 8.05e7 / 1e12 = 18.05 ms for 100 tokens → 180.5 µs per output token
-    // prefill: (2e10 + 4,000 × 10 × 4,000) / 1e15 = 20.16 µs per prompt token × 80 = 1,612.8 µs per output token
-    expectNear(e.prefillShare, 1.6128e-3 / (1.6128e-3 + 1.805e-4));
+    // decode: max(10, 2) ms + max(100 × 8.05e7 / 1e12, 100 × 3.22e8 / 5e14 = 0.0644) ms = 18.05 ms for 100 tokens → 180.5 µs
+    // per output token; prefill: 2e10 / 1e15 + 4,000 × 10 × 4,000 / 5e14 = 20.32 µs per prompt token × 80 = 1,625.6 µs
+    expectNear(e.prefillShare, 1.6256e-3 / (1.6256e-3 + 1.805e-4));
     expect(e.boundBy).toBe("prefill");
   });
 });
@@ -396,15 +495,20 @@ describe("site adjustments (factorsFor)", () => {
   test("GIVEN an adjustment for the GPU and family WHEN resolving factors THEN decode × decodeScale, prefill × prefillScale, capped at 1", () => {
     const { factors, adjustment: applied } = factorsFor(adjusted, "toy-gpu", "dense");
     expect(applied).toBe(adjustment);
-    // 0.5 × 1.5 = 0.75 for the decode efficiencies; 0.5 × 4 = 2, capped at 1; the others untouched.
+    // 0.5 × 1.5 = 0.75 for the decode efficiencies; 0.5 × 4 = 2, capped at 1, for prefill (BF16/FP8 and FP4) and
+    // attention; the others untouched.
     expect(factors).toMatchObject({
       weightBandwidthEfficiency: 0.75,
       kvBandwidthEfficiency: 0.75,
       computeEfficiency: 0.75,
       computeEfficiencyFp4: 0.75,
       prefillEfficiency: 1,
+      prefillEfficiencyFp4: 1,
+      attentionEfficiency: 1,
       moeEfficiency: 0.5,
       interconnectEfficiency: 0.5,
+      pcieEfficiency: 0.5,
+      crossDomainEfficiency: 0.5,
     });
   });
 
@@ -414,12 +518,36 @@ describe("site adjustments (factorsFor)", () => {
     expect(estimate({ model: toyMoe, maxConcurrentSequences: 2, calibration: adjusted })).toEqual(estimate({ model: toyMoe, maxConcurrentSequences: 2 }));
   });
 
+  test("GIVEN an engine scale and a site adjustment WHEN resolving factors THEN both multiply, capped at 1", () => {
+    const calibration: ThroughputCalibration = { ...adjusted, engines: { "tensorrt-llm": { decodeScale: 1.2, prefillScale: 0.5, cases: 20 } } };
+    // decode 0.5 × 1.2 × 1.5 = 0.9; prefill and attention 0.5 × 0.5 × 4 = 1
+    const { factors } = factorsFor(calibration, "toy-gpu", "dense", "tensorrt-llm");
+    expect(factors.weightBandwidthEfficiency).toBeCloseTo(0.9, 12);
+    expect(factors.computeEfficiency).toBeCloseTo(0.9, 12);
+    expect(factors).toMatchObject({ prefillEfficiency: 1, prefillEfficiencyFp4: 1, attentionEfficiency: 1 });
+    // vLLM (the default) has no entry: the reference factors, then the adjustment (0.5 × 1.5).
+    expect(factorsFor(calibration, "toy-gpu", "dense").factors.weightBandwidthEfficiency).toBe(0.75);
+    // Without an adjustment: 0.5 × 1.2 = 0.6 and 0.5 × 0.5 = 0.25.
+    expect(factorsFor({ ...calibration, adjustments: [] }, "toy-gpu", "dense", "tensorrt-llm").factors).toMatchObject({
+      kvBandwidthEfficiency: 0.6,
+      prefillEfficiency: 0.25,
+      prefillEfficiencyFp4: 0.25,
+    });
+  });
+
+  test("GIVEN an engine with a decode scale WHEN estimating for it THEN its decode runs at the scaled efficiencies", () => {
+    const calibration: ThroughputCalibration = { ...HALF, engines: { sglang: { decodeScale: 1.5, prefillScale: 1, cases: 12 } } };
+    // As with the site adjustment below: 100 / (1.1e10 / 1.5e12) = 13,636.4/s; vLLM stays at 100 / 11 ms.
+    expectNear(estimate({ maxConcurrentSequences: 100, calibration, engine: "sglang" }).tokensPerSecond, 100 / (1.1e10 / 1.5e12));
+    expectNear(estimate({ maxConcurrentSequences: 100, calibration }).tokensPerSecond, 100 / 0.011);
+  });
+
   test("GIVEN a matching adjustment WHEN estimating THEN decode and prefill run at the adjusted efficiencies", () => {
     const e = estimate({ maxConcurrentSequences: 100, calibration: adjusted });
-    // decode: max(10e9 / 1.5e12 + 100 × 1e7 / 1.5e12, 2.004e12 / 1.5e15) = 7.3333 ms → 13,636.4/s
+    // decode: max(10e9 / 1.5e12, 2e12 / 1.5e15) + max(100 × 1e7 / 1.5e12, 4e9 / 7.5e14) = 7.3333 ms → 13,636.4/s
     expectNear(e.tokensPerSecond, 100 / (1.1e10 / 1.5e12));
-    // prefill at efficiency 1: 2.0018e10 / 2e15 = 10.009 µs
-    expectNear(e.prefillTokensPerSecond, 1 / 1.0009e-5);
+    // prefill and attention at efficiency 1: 2e10 / 2e15 + 1.8e7 / 1e15 = 10 µs + 0.018 µs = 10.018 µs
+    expectNear(e.prefillTokensPerSecond, 1 / 1.0018e-5);
   });
 });
 
@@ -483,8 +611,12 @@ describe("errors", () => {
     "computeEfficiency",
     "computeEfficiencyFp4",
     "prefillEfficiency",
+    "prefillEfficiencyFp4",
+    "attentionEfficiency",
     "moeEfficiency",
     "interconnectEfficiency",
+    "pcieEfficiency",
+    "crossDomainEfficiency",
   ];
   test.each(FRACTIONS.flatMap((name) => [0, 1.5, Number.NaN].map((value) => [name, value] as const)))(
     "throws when calibration.%s is %p",
@@ -498,6 +630,8 @@ describe("errors", () => {
   test.each([
     ["allReduceLatencyUs", -1],
     ["stepOverheadMs", Number.POSITIVE_INFINITY],
+    ["sequenceOverheadUs", -0.5],
+    ["moeExpertTokensHalf", Number.NaN],
   ] as const)("throws when calibration.%s is %p", (name, value) => {
     expect(() => estimate({ calibration: { ...HALF, [name]: value } })).toThrow(`throughput: calibration.${name}: must be a number ≥ 0, got ${String(value)}`);
   });
@@ -523,6 +657,10 @@ describe("errors", () => {
       "throughput: toy-dense-10b on 1× toy-gpu: one sequence of 100000 tokens of mean context needs 0.93 GiB of KV cache, " +
         "only 0.50 GiB available; shorten the context or add GPUs per replica",
     );
+    // Reserving the whole request: 100,100 tokens × 10,000 B = 1.001e9 B = 0.93 GiB
+    expect(() => estimate({ promptTokens: 99_900, kvCacheBytesPerReplica: 0.5 * GIB, kvReservation: "full" })).toThrow(
+      "throughput: toy-dense-10b on 1× toy-gpu: one sequence of 100100 tokens needs 0.93 GiB of KV cache, only 0.50 GiB available; ",
+    );
   });
 });
 
@@ -538,21 +676,46 @@ describe("properties", () => {
       computeEfficiency: fraction,
       computeEfficiencyFp4: fraction,
       prefillEfficiency: fraction,
+      prefillEfficiencyFp4: fraction,
+      attentionEfficiency: fraction,
       moeEfficiency: fraction,
+      moeExpertTokensHalf: fc.double({ min: 0, max: 100, noNaN: true }),
       interconnectEfficiency: fraction,
+      pcieEfficiency: fraction,
       allReduceLatencyUs: fc.double({ min: 0, max: 50, noNaN: true }),
+      crossDomainEfficiency: fraction,
       stepOverheadMs: fc.double({ min: 0, max: 5, noNaN: true }),
+      sequenceOverheadUs: fc.double({ min: 0, max: 50, noNaN: true }),
+      engineScales: fc.option(
+        fc.record({ decodeScale: fc.double({ min: 0.2, max: 5, noNaN: true }), prefillScale: fc.double({ min: 0.2, max: 5, noNaN: true }), cases: fc.constant(10) }),
+        { nil: undefined },
+      ),
     })
-    .map((f): ThroughputCalibration => ({ ...f, adjustments: [], sources: [] }));
+    .map(({ engineScales, ...f }): ThroughputCalibration => ({
+      ...f,
+      ...(engineScales === undefined ? {} : { engines: { "tensorrt-llm": engineScales } }),
+      adjustments: [],
+      sources: [],
+    }));
   const scenario = fc.record({
     model: fc.constantFrom(...models),
     gpu: fc.constantFrom(...gpus),
     precision: fc.constantFrom(...precisions),
     tensorParallel: fc.constantFrom(1, 2, 4, 8),
     interconnect: fc.option(
-      fc.record({ kind: fc.constantFrom("nvlink" as const, "pcie" as const), gbpsPerGpu: fc.double({ min: 10, max: 1800, noNaN: true }), sources: fc.constant([]) }),
+      fc.record(
+        {
+          kind: fc.constantFrom("nvlink" as const, "pcie" as const),
+          gbpsPerGpu: fc.double({ min: 10, max: 1800, noNaN: true }),
+          gpusPerDomain: fc.constantFrom(2, 4, 8),
+          sources: fc.constant([]),
+        },
+        { requiredKeys: ["kind", "gbpsPerGpu", "sources"] },
+      ),
       { nil: undefined },
     ),
+    engine: fc.constantFrom("vllm" as const, "tensorrt-llm" as const),
+    kvReservation: fc.constantFrom("mean" as const, "full" as const),
     promptTokens: fc.integer({ min: 1, max: 32_000 }),
     outputTokens: fc.integer({ min: 1, max: 4000 }),
     kvCacheGiB: fc.option(fc.double({ min: 0.5, max: 500, noNaN: true }), { nil: undefined }),
@@ -572,10 +735,12 @@ describe("properties", () => {
     kvCacheBytesPerReplica: s.kvCacheGiB === undefined ? undefined : s.kvCacheGiB * GIB,
     maxSecondsPerOutputToken: s.target,
     maxConcurrentSequences: s.cap,
+    engine: s.engine,
+    kvReservation: s.kvReservation,
     calibration: s.calibration,
   });
   /** The refusals a valid scenario may meet: the weights or one sequence's KV cache do not fit (covered by the throws tests). */
-  const DOES_NOT_FIT = /^throughput: \S+ (at \S+ )?on \d+× \S+: (no memory left for the KV cache|one sequence of [\d.]+ tokens of mean context needs)/;
+  const DOES_NOT_FIT = /^throughput: \S+ (at \S+ )?on \d+× \S+: (no memory left for the KV cache|one sequence of [\d.]+ tokens( of mean context)? needs)/;
   /** Estimates, or undefined for a scenario that does not fit; counts both. Any other error fails the test. */
   const counted = () => {
     const runs = { estimated: 0, doesNotFit: 0 };
@@ -649,24 +814,23 @@ describe("properties", () => {
     expect(runs.estimated).toBeGreaterThanOrEqual(NUM_RUNS / 2);
   });
 
-  // computeEfficiency also divides the FP4 prefill efficiency (q = e_c4 / e_c): lowering it on an FP4 replica
-  // speeds prefill up. That case is left out here and pinned by the failing test below.
   const EFFICIENCIES: readonly (keyof ThroughputFactors)[] = [
     "weightBandwidthEfficiency",
     "kvBandwidthEfficiency",
     "computeEfficiency",
     "computeEfficiencyFp4",
     "prefillEfficiency",
+    "prefillEfficiencyFp4",
+    "attentionEfficiency",
     "moeEfficiency",
     "interconnectEfficiency",
+    "pcieEfficiency",
+    "crossDomainEfficiency",
   ];
-  const runsOnFp4 = (s: Scenario) => s.gpu.denseTflops.fp4 !== null && (s.precision === "mxfp4" || s.precision === "nvfp4");
-
   test("GIVEN a lower efficiency WHEN estimating THEN neither the workload nor the decode rate rises", () => {
     const { runs, tryEstimate } = counted();
     fc.assert(
       fc.property(scenario, fc.constantFrom(...EFFICIENCIES), fc.double({ min: 0.01, max: 1, noNaN: true }), (s, name, scale) => {
-        fc.pre(!(name === "computeEfficiency" && runsOnFp4(s)));
         const base = tryEstimate(toInput(s));
         if (base === undefined) return;
         const lower = estimateThroughput({ ...toInput(s), calibration: { ...s.calibration, [name]: s.calibration[name] * scale } });
@@ -678,13 +842,37 @@ describe("properties", () => {
     expect(runs.estimated).toBeGreaterThanOrEqual(NUM_RUNS / 3);
   });
 
-  test.failing("GIVEN an FP4 replica WHEN computeEfficiency (the BF16/FP8 share) is lowered THEN the workload rate does not rise", () => {
-    // Known defect, see above: decode on FP4 reads only computeEfficiencyFp4, but prefill runs at
-    // e_p × min(1, e_c4 / e_c). With e_c4 = 0.2: e_c 0.5 → 0.5 × 0.4 = 0.2; e_c 0.25 → 0.5 × 0.8 = 0.4, so prefill doubles.
+  test("GIVEN higher fixed costs or a later expert saturation WHEN estimating THEN neither the workload nor the decode rate rises", () => {
+    const { runs, tryEstimate } = counted();
+    const COSTS = ["allReduceLatencyUs", "stepOverheadMs", "sequenceOverheadUs", "moeExpertTokensHalf"] as const;
+    fc.assert(
+      fc.property(scenario, fc.constantFrom(...COSTS), fc.double({ min: 0, max: 50, noNaN: true }), (s, name, more) => {
+        const base = tryEstimate(toInput(s));
+        if (base === undefined) return;
+        const higher = estimateThroughput({ ...toInput(s), calibration: { ...s.calibration, [name]: s.calibration[name] + more } });
+        atLeast(base.workloadTokensPerSecond, higher.workloadTokensPerSecond);
+        atLeast(base.tokensPerSecond, higher.tokensPerSecond);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(runs.estimated).toBeGreaterThanOrEqual(NUM_RUNS / 2);
+  });
+
+  test("GIVEN an FP4 replica WHEN computeEfficiency (the BF16/FP8 share) is lowered THEN the workload rate does not rise", () => {
+    // On FP4 computeEfficiency governs decode attention alone (at BF16, the KV cache's precision); prefill runs at
+    // prefillEfficiencyFp4 and attentionEfficiency. 5.625e9 B of NVFP4 weights (10e9 × 4.5 / 8), batch 100:
+    // weights 5.625e9 / 1e12 = 5.625 ms, matmuls 100 × 2e10 / (4e15 × 0.2) = 2.5 ms, KV 100 × 1e7 / 1e12 = 1 ms,
+    // attention 100 × 4e7 / (1e15 × e_c) = 8 µs at e_c 0.5, 16 µs at 0.25: the step stays 5.625 + 1 = 6.625 ms.
     const fp4 = { gpu: toyGpuFp4, precision: "nvfp4" as const, maxConcurrentSequences: 100 };
     const before = estimate({ ...fp4, calibration: { ...HALF, computeEfficiencyFp4: 0.2 } });
     const after = estimate({ ...fp4, calibration: { ...HALF, computeEfficiencyFp4: 0.2, computeEfficiency: 0.25 } });
     expect(after.workloadTokensPerSecond).toBeLessThanOrEqual(before.workloadTokensPerSecond);
+    expectNear(before.step?.attention, 8e-6);
+    expectNear(after.step?.attention, 1.6e-5);
+    expectNear(after.secondsPerOutputToken, 0.006625);
+    // Prefill: 2e10 / (4e15 × 0.5) + 1.8e7 / (1e15 × 0.5) = 10.036 µs, before and after.
+    expectNear(before.prefillTokensPerSecond, 1 / 1.0036e-5);
+    expectNear(after.prefillTokensPerSecond, 1 / 1.0036e-5);
   });
 
   test("GIVEN a faster interconnect WHEN estimating THEN the workload rate does not fall", () => {

@@ -1,4 +1,4 @@
-import { problemJson, renderInternalErrorJson, renderProblemsJson, renderUsageJson } from "../../report/problems-json";
+import { problemJson, renderInternalErrorJson, renderProblemsJson, renderUsageJson, warningJson } from "../../report/problems-json";
 
 describe("problems as JSON", () => {
   test("GIVEN a located problem WHEN rendered THEN it has the fields of its text line and its path as an array", () => {
@@ -12,6 +12,20 @@ describe("problems as JSON", () => {
       message: 'node "gpu-01" is listed twice in this pool',
       rule: "check",
       pathSegments: ["nodePools", "a", "nodes", 1],
+    });
+  });
+
+  test("GIVEN a located warning WHEN rendered THEN it has a problem's fields, with the rule plan-risk", () => {
+    expect(
+      warningJson({ file: "w.yaml", path: ["models", "m", "maxConcurrentSequences"], message: "16 sequences may run at once", line: 11, column: 29, rule: "plan" }),
+    ).toEqual({
+      file: "w.yaml",
+      line: 11,
+      column: 29,
+      path: "models.m.maxConcurrentSequences",
+      message: "16 sequences may run at once",
+      rule: "plan-risk",
+      pathSegments: ["models", "m", "maxConcurrentSequences"],
     });
   });
 

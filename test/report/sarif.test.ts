@@ -59,7 +59,7 @@ describe("sarifLog", () => {
 
   test("GIVEN problems WHEN rendered THEN every rule is declared once, with its index, and results point at theirs", () => {
     const [run] = sarifLog(PROBLEMS, { version: "0.1.0" }).runs;
-    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(["file", "yaml", "schema", "check", "plan", "environments"]);
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(["file", "yaml", "schema", "check", "plan", "environments", "plan-risk"]);
     expect(run.tool.driver.rules[4]).toEqual({
       id: "plan",
       shortDescription: { text: "Plan cannot work" },
@@ -76,6 +76,48 @@ describe("sarifLog", () => {
     const last = sarifLog(PROBLEMS, { version: "0.1.0" }).runs[0].results[3];
     expect(last.message.text).toBe("name: bad \\u001b[31m");
     expect(last.locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 1 });
+  });
+});
+
+describe("sarifLog: warnings", () => {
+  const WARNING: Problem = {
+    file: "workstation.yaml",
+    path: ["models", "gpt-oss-120b", "maxConcurrentSequences"],
+    message: "16 sequences may run at once, but the KV cache holds 13 at the workload's mean context of 50,000 tokens (10 at the full 65,536)",
+    line: 11,
+    column: 29,
+    rule: "plan",
+  };
+
+  test("GIVEN a warning and no problem WHEN rendered THEN one result of rule plan-risk, level warning, on its line", () => {
+    const log = sarifLog([], { version: "0.1.0" }, [WARNING]);
+    expect(validateSarif(JSON.parse(JSON.stringify(log)))).toEqual([]);
+    const [run] = log.runs;
+    expect(run.results).toEqual([
+      {
+        ruleId: "plan-risk",
+        ruleIndex: 6,
+        level: "warning",
+        message: { text: `models.gpt-oss-120b.maxConcurrentSequences: ${WARNING.message}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: "workstation.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 11, startColumn: 29 } } }],
+      },
+    ]);
+    expect(run.tool.driver.rules[6]).toEqual({
+      id: "plan-risk",
+      shortDescription: { text: "Plan works with a risk" },
+      fullDescription: {
+        text: "The plan works, with a risk worth a look: a model may run more sequences at once than its KV cache holds at the workload's mean context, and vLLM queues or preempts the rest (strictKvFit: true refuses it instead).",
+      },
+      defaultConfiguration: { level: "warning" },
+    });
+  });
+
+  test("GIVEN problems and warnings WHEN rendered THEN the problems come first, as errors, the warnings after", () => {
+    const [run] = JSON.parse(renderSarif(PROBLEMS.slice(0, 1), { version: "0.1.0" }, [WARNING])).runs;
+    expect(run.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
+      ["check", "error"],
+      ["plan-risk", "warning"],
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import { renderCostMarkdown } from "../../report/cost-markdown";
 import { renderPlanMarkdown } from "../../report/plan-markdown";
 import { renderCompareTable, renderCostTable, renderPlanTable, shouldUseColor, terminalTable, wrapText } from "../../report/terminal";
 import { DEV, PROD } from "./fixtures";
+import { modelsEnvYaml, plannedFromYaml } from "../helpers/env";
 
 const REPO = path.join(__dirname, "..", "..");
 const ESC = "\u001b[";
@@ -84,8 +85,14 @@ describe("renderPlanTable", () => {
     // One H100 server, 8 GPUs × 2 MIG 3g.40gb slices; gpt-oss-20b and qwen3 take 2 each.
     expect(text).toMatch(/│ h100 │ 1 × hgx-h100-8 │ h100-sxm │ mig +│ 4 of 16 MIG slices │ +12 │ +1 │/);
     expect(text).toMatch(/│ qwen3-30b-a3b │ qwen3-30b-a3b fp8 +│ h100 │ +2 │ 1 × nvidia\.com\/gpu │ +16,384 │ 28\.4 GiB │/);
-    expect(text).toMatch(/│ qwen3-30b-a3b │ +28\.4 │ +3\.0 │ +2\.0 │ +33\.4 │ +36\.0 │ +3 │/);
-    expect(text).toContain("Factory: capacity 22.8B tokens/month against demand 1.82B (1,251%).");
+    // 30.5e9 B fp8 = 28.4 GiB on a 3g.40gb slice (36.0 GiB usable); vLLM's start rule counts one 16,384-token
+    // sequence: 16,384 × 98,304 B = 1.5 GiB. Room 36 × 2^30 − 30.5e9 − 2 × 2^30 = 6,007,222,016 B holds
+    // floor(6,007,222,016 ÷ 1,610,612,736) = 3 sequences at the full context and
+    // floor(6,007,222,016 ÷ (3,700 × 98,304 = 363,724,800)) = 16 at the demand's mean context; 2 run at once.
+    expect(text).toMatch(/│ qwen3-30b-a3b │ +28\.4 │ +1\.5 │ +2\.0 │ +31\.9 │ +36\.0 │ +3 │ +16 at 3,700 │ low: 2 ≤ 16 │/);
+    // AND gpt-oss-20b has no demand lengths: its mean context is assumed, half of 32,768
+    expect(text).toMatch(/│ gpt-oss-20b +│ .* at 16,384 \(assumed\) │ low: 8 ≤ \d+ +│/);
+    expect(text).toContain("Factory: capacity 24.1B tokens/month against demand 1.82B (1,319%).");
     expect(text).not.toContain(ESC);
   });
 
@@ -100,6 +107,36 @@ describe("renderPlanTable", () => {
     expect(md).toMatch(/^## AI factory plan: staging \(environments\/staging\.yaml\)\n/);
     expect(md).toContain("| h100 | 1 × hgx-h100-8 | h100-sxm | mig | 4 of 16 MIG slices | 12 | 1 |");
     expect(md).toContain("### Memory per GPU (GiB)");
+  });
+});
+
+describe("renderPlanTable: concurrency and preemption", () => {
+  // gpt-oss-120b on one RTX PRO 6000 at 65,536 tokens, 16 sequences, a mean context of 48,000 + 4,000 ÷ 2 = 50,000
+  // tokens: 10 sequences fit at the full context, 13 at the mean (test/planning/plan.test.ts works them out).
+  const model = (extra: string) =>
+    "  gpt-oss-120b: { model: gpt-oss-120b, pool: ws, maxContextTokens: 65536, maxConcurrentSequences: 16" +
+    `${extra}, demand: { tokensPerDay: 1000000, mix: { input: 0.9, cachedInput: 0, cacheWrite: 0, output: 0.1 }, promptTokens: 48000, outputTokens: 4000 } }`;
+  const planOf = (extra: string) => plannedFromYaml(modelsEnvYaml("  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }", model(extra))).plan;
+
+  test("GIVEN more sequences than the mean context allows WHEN rendered THEN both counts, the risk and the warning are shown", () => {
+    const text = renderPlanTable(planOf(""), "test.yaml");
+    expect(text).toMatch(/│ gpt-oss-120b │ +60\.8 │ +2\.3 │ +2\.0 │ +65\.1 │ +86\.4 │ +10 │ 13 at 50,000 │ risk: 16 > 13 │/);
+    expect(text.replace(/\n/g, " ")).toContain(
+      "Warning: models.gpt-oss-120b.maxConcurrentSequences: 16 sequences may run at once, but the KV cache holds 13 at the workload's mean context of 50,000 tokens (10 at the full 65,536)",
+    );
+    expect(Math.max(...tableLines(text).map((l) => [...l].length))).toBeLessThanOrEqual(120);
+    // AND in colour, the risk is red
+    expect(renderPlanTable(planOf(""), "test.yaml", null, { color: true })).toContain(`${ESC}31mrisk: 16 > 13${ESC}39m`);
+  });
+
+  test("GIVEN strictKvFit and sequences that all fit at the full context WHEN rendered THEN preemption never happens", () => {
+    // 10 sequences at 65,536 tokens: 10 × 2,420,637,696 B = 22.5 GiB of KV ≤ 23.6 GiB; the KV cache column counts all of them
+    const plan = plannedFromYaml(
+      modelsEnvYaml("  ws: { nodes: [ws-01], server: rtx-pro-6000-ws-4 }", model(", strictKvFit: true").replace("maxConcurrentSequences: 16", "maxConcurrentSequences: 10")),
+    ).plan;
+    expect(plan.warnings).toEqual([]);
+    expect(renderPlanTable(plan, "test.yaml")).toMatch(/│ gpt-oss-120b │ +60\.8 │ +22\.5 │ +2\.0 │ +85\.3 │ +86\.4 │ +10 │ 13 at 50,000 │ never \(strict\) │/);
+    expect(renderPlanMarkdown(plan, "test.yaml")).toContain("| gpt-oss-120b | 60.8 | 22.5 | 2.0 | 85.3 | 86.4 | 10 | 13 at 50,000 | never (strict) |");
   });
 });
 
