@@ -8,7 +8,7 @@
  * `hiddenSize` is a placeholder (4096 unless a spec sets it): nothing in planning/ reads it. A test file that
  * needs a field to differ spreads the spec and overrides that field, so the difference stays visible there.
  */
-import type { GpuSpec, Interconnect, MigProfile, ModelSpec } from "../../catalog/types";
+import type { GpuSpec, Interconnect, MigProfile, ModelSpec, ThroughputCalibration } from "../../catalog/types";
 
 const REVISION = "0".repeat(40);
 
@@ -163,3 +163,24 @@ export const toyNvlink: Interconnect = { kind: "nvlink", gbpsPerGpu: 100, source
 
 /** PCIe Gen4 x16: 32 GB/s per GPU, one direction. */
 export const pcieGen4: Interconnect = { kind: "pcie", gbpsPerGpu: 32, sources: [] };
+
+/** A throughput calibration with every efficiency 0.5 and no fixed costs, so hand arithmetic stays simple. */
+export const halfCalibration: ThroughputCalibration = {
+  weightBandwidthEfficiency: 0.5,
+  kvBandwidthEfficiency: 0.5,
+  computeEfficiency: 0.5,
+  computeEfficiencyFp4: 0.5,
+  prefillEfficiency: 0.5,
+  prefillEfficiencyFp4: 0.5,
+  attentionEfficiency: 0.5,
+  moeEfficiency: 0.5,
+  moeExpertTokensHalf: 0,
+  interconnectEfficiency: 0.5,
+  pcieEfficiency: 0.5,
+  allReduceLatencyUs: 0,
+  crossDomainEfficiency: 0.5,
+  stepOverheadMs: 0,
+  sequenceOverheadUs: 0,
+  adjustments: [],
+  sources: [],
+};

@@ -1,30 +1,10 @@
 import type { BenchmarkCase, CalibrationAdjustment, GpuSpec, Interconnect, ModelSpec, Source, ThroughputCalibration } from "../../catalog/types";
 import { engineDefaults, estimateCase, fitAdjustment, fitFactors, summarize, type CaseResult, type ResolvedCase } from "../../planning/calibration-fit";
-import { a100, b200, h100, l40s, pcieGen4, toyDense, toyGpu, toyGpuFp4, toyMoe, toyNvlink, toyWindow } from "../helpers/specs";
+import { a100, b200, h100, l40s, pcieGen4, toyDense, toyGpu, toyGpuFp4, toyMoe, toyNvlink, toyWindow, halfCalibration as HALF } from "../helpers/specs";
 
 // The toy fixtures (test/helpers/specs.ts) keep the arithmetic by hand: toyDense is 10e9 B at FP8 with 10,000 B of
 // KV per token; toyGpu has 20 GiB, 2 TB/s, 2,000 FP8 TFLOPS and 1,000 BF16 TFLOPS (attention's, with a BF16 KV cache).
 
-/** Every efficiency 0.5 and no fixed costs. */
-const HALF: ThroughputCalibration = {
-  weightBandwidthEfficiency: 0.5,
-  kvBandwidthEfficiency: 0.5,
-  computeEfficiency: 0.5,
-  computeEfficiencyFp4: 0.5,
-  prefillEfficiency: 0.5,
-  prefillEfficiencyFp4: 0.5,
-  attentionEfficiency: 0.5,
-  moeEfficiency: 0.5,
-  moeExpertTokensHalf: 0,
-  interconnectEfficiency: 0.5,
-  pcieEfficiency: 0.5,
-  allReduceLatencyUs: 0,
-  crossDomainEfficiency: 0.5,
-  stepOverheadMs: 0,
-  sequenceOverheadUs: 0,
-  adjustments: [],
-  sources: [],
-};
 
 const SOURCE: Source = { url: "https://example.com/site-benchmark", date: "2026-11-30", note: "vllm bench serve on our toy GPUs" };
 

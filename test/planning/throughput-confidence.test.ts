@@ -1,29 +1,9 @@
-import type { BenchmarkCase, CalibrationAdjustment, GpuSpec, Interconnect, ModelSpec, ThroughputCalibration } from "../../catalog/types";
+import type { BenchmarkCase, CalibrationAdjustment, GpuSpec, Interconnect, ModelSpec } from "../../catalog/types";
 import { estimateCase, type ResolvedCase } from "../../planning/calibration-fit";
 import { modelFamily } from "../../planning/throughput";
 import { caseDistance, estimateConfidence, MAX_DISTANCE, NEAREST_CASES, type EstimateShape } from "../../planning/throughput-confidence";
-import { b200, h100, pcieGen4, toyDense, toyGpu, toyMoe, toyNvlink } from "../helpers/specs";
+import { b200, h100, pcieGen4, toyDense, toyGpu, toyMoe, toyNvlink, halfCalibration as HALF } from "../helpers/specs";
 
-/** Every efficiency 0.5 and no fixed costs. */
-const HALF: ThroughputCalibration = {
-  weightBandwidthEfficiency: 0.5,
-  kvBandwidthEfficiency: 0.5,
-  computeEfficiency: 0.5,
-  computeEfficiencyFp4: 0.5,
-  prefillEfficiency: 0.5,
-  prefillEfficiencyFp4: 0.5,
-  attentionEfficiency: 0.5,
-  moeEfficiency: 0.5,
-  moeExpertTokensHalf: 0,
-  interconnectEfficiency: 0.5,
-  pcieEfficiency: 0.5,
-  allReduceLatencyUs: 0,
-  crossDomainEfficiency: 0.5,
-  stepOverheadMs: 0,
-  sequenceOverheadUs: 0,
-  adjustments: [],
-  sources: [],
-};
 
 /** The estimate being judged: the dense toy on one toy GPU, 900 → 200 tokens. */
 const SHAPE: EstimateShape = { gpu: "toy-gpu", family: "dense", interconnect: "nvlink", tensorParallel: 1, promptTokens: 900, outputTokens: 200 };

@@ -32,6 +32,7 @@ import {
   toyMoe,
   toyNvlink,
   toyWindow,
+  halfCalibration as HALF,
 } from "../helpers/specs";
 
 // Fixtures come from test/helpers/specs.ts, not from catalog/, so these tests pin the arithmetic alone. The toy
@@ -39,26 +40,6 @@ import {
 // 4,000 attention FLOPs per attended token and layer, hidden size 5,000; toyGpu is 2 TB/s, 2,000 FP8 and 1,000 BF16
 // TFLOPS. Attention runs at the KV cache's precision, BF16 by default (1e15 FLOP/s), whatever the weights' precision.
 
-/** Every efficiency 0.5 and no fixed costs, so the hand arithmetic stays simple. */
-const HALF: ThroughputCalibration = {
-  weightBandwidthEfficiency: 0.5,
-  kvBandwidthEfficiency: 0.5,
-  computeEfficiency: 0.5,
-  computeEfficiencyFp4: 0.5,
-  prefillEfficiency: 0.5,
-  prefillEfficiencyFp4: 0.5,
-  attentionEfficiency: 0.5,
-  moeEfficiency: 0.5,
-  moeExpertTokensHalf: 0,
-  interconnectEfficiency: 0.5,
-  pcieEfficiency: 0.5,
-  allReduceLatencyUs: 0,
-  crossDomainEfficiency: 0.5,
-  stepOverheadMs: 0,
-  sequenceOverheadUs: 0,
-  adjustments: [],
-  sources: [],
-};
 
 /** The toy model on one toy GPU at FP8, prompts of 900 and outputs of 200 tokens (mean context 1,000), 1e12 B of KV. */
 const TOY: ThroughputInput = {
