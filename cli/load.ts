@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Report capacity below demand instead of failing (the `cost` command). @default - costs.allowShortfall */
   readonly allowShortfall?: boolean;
+  /** Judge each throughput estimate's confidence (plan and cost reports; `validate` needs none). @default true */
+  readonly confidence?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function loadAndPlan(files: readonly string[], options: LoadOptions | str
   const problems: Problem[] = [];
   const planned: PlannedEnvironment[] = [];
   for (const env of envs) {
-    const result = checkEnvironment(env, { allowShortfall: opts.allowShortfall });
+    const result = checkEnvironment(env, { allowShortfall: opts.allowShortfall, confidence: opts.confidence });
     problems.push(...result.problems);
     const store = env.config.modelStore;
     if (store && result.plan.checkpoints.length > 0) {

@@ -132,7 +132,7 @@ function locatedWarnings(files: readonly string[], warnings: readonly Problem[])
 
 function validate(args: ParsedArgs, io: Io): number {
   const files = args.positional.length > 0 ? args.positional : selectEnvironmentFiles(undefined);
-  const planned = loadAndPlan(files);
+  const planned = loadAndPlan(files, { confidence: false });
   const envs = planned.map((p) => p.env);
   const warnings = locatedWarnings(files, planned.flatMap((p) => p.plan.warnings));
   if (args.format === "sarif") {

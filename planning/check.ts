@@ -12,6 +12,8 @@ import { checkScheduling } from "./scheduling";
 export interface CheckOptions {
   /** Report capacity below demand instead of failing. @default - costs.allowShortfall */
   readonly allowShortfall?: boolean;
+  /** Judge each throughput estimate against the calibration set (for reports; no check needs it). @default true */
+  readonly confidence?: boolean;
 }
 
 /** The checks that run on a plan: scheduling always, capacity only on a plan whose models fit and place. */
@@ -20,7 +22,7 @@ export function laterChecks(options: CheckOptions = {}): LaterChecks {
     // Every pod the stack creates must have a node to run on (labels, taints, cluster.otherNodes).
     ...checkScheduling(env, plan),
     // Throughput needs models that fit; capacity is checked only for a plan without problems.
-    ...(planProblems === 0 ? planCosts(env, plan, options).problems : []),
+    ...(planProblems === 0 ? planCosts(env, plan, { ...options, confidence: false }).problems : []),
   ];
 }
 

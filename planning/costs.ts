@@ -46,7 +46,7 @@ export function effectiveGpu(m: ModelPlan): GpuSpec {
 // Moved to planning/workload.ts, which the fit check reads too; kept here for existing imports.
 export { AVERAGE_CONTEXT_FRACTION, workloadLengths, type WorkloadLengths } from "./workload";
 
-function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: string, problems: Problem[]): ModelSizingInput | undefined {
+function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: string, problems: Problem[], withConfidence: boolean): ModelSizingInput | undefined {
   const d = m.model.deployment;
   if (!d.demand) return undefined;
   const tp = m.allocation.kind === "gpu" ? m.model.tensorParallel : 1;
@@ -86,7 +86,7 @@ function sizingInput(m: ModelPlan, calibration: ThroughputCalibration, file: str
     return undefined;
   }
   const confidence =
-    throughput.boundBy === "measured"
+    throughput.boundBy === "measured" || !withConfidence
       ? undefined
       : estimateConfidence(
           {
@@ -149,12 +149,12 @@ function paramSources(costs: Costs): Partial<Record<keyof CostParams, string>> {
 export function planCosts(
   env: ResolvedEnvironment,
   plan: Plan,
-  options: { readonly allowShortfall?: boolean } = {},
+  options: { readonly allowShortfall?: boolean; readonly confidence?: boolean } = {},
 ): { costs: CostPlan; problems: Problem[] } {
   const costs = env.config.costs;
   const problems: Problem[] = [];
   const inputs = plan.models
-    .map((m) => sizingInput(m, env.calibration, env.file, problems))
+    .map((m) => sizingInput(m, env.calibration, env.file, problems, options.confidence ?? true))
     .filter((x): x is ModelSizingInput => x !== undefined);
   const sizing = inputs.length > 0 ? sizeFactory(inputs, { hoursPerMonth: costs.hoursPerMonth }) : null;
 
